@@ -1,0 +1,220 @@
+//! `tessera`: the command-line face of the vault. Each command parses its
+//! input, calls one tessera-core function and renders the result.
+#![forbid(unsafe_code)]
+
+mod commands;
+mod output;
+mod secrets;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "tessera", version, about = "A personal vault for API keys, tokens and secrets")]
+pub struct Cli {
+    /// Vault file [default: $XDG_DATA_HOME/tessera/vault.db]
+    #[arg(long, global = true, env = "TESSERA_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Read the master password from this file instead of prompting
+    #[arg(long, global = true, env = "TESSERA_PASSWORD_FILE", value_name = "PATH")]
+    pub password_file: Option<PathBuf>,
+    /// Print machine-readable JSON
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct KdfArgs {
+    /// Argon2id memory in MiB [default: 256]
+    #[arg(long, value_name = "N")]
+    pub kdf_memory_mib: Option<u32>,
+    /// Argon2id passes [default: calibrated to about one second, at least 3]
+    #[arg(long, value_name = "N")]
+    pub kdf_iterations: Option<u32>,
+    /// Argon2id lanes [default: 4]
+    #[arg(long, value_name = "N")]
+    pub kdf_parallelism: Option<u32>,
+}
+
+#[derive(Args, Clone)]
+#[group(required = true, multiple = false)]
+pub struct ValueSource {
+    /// Read the value from standard input (one trailing newline is dropped)
+    #[arg(long)]
+    pub value_stdin: bool,
+    /// Generate a random value
+    #[arg(long)]
+    pub generate: bool,
+}
+
+#[derive(Args, Clone)]
+pub struct GeneratorArgs {
+    /// Random characters to generate (after the prefix)
+    #[arg(long, default_value_t = 40, value_name = "N")]
+    pub length: usize,
+    /// Text in front of the generated value, such as sk_live_
+    #[arg(long, default_value = "", value_name = "P")]
+    pub prefix: String,
+    /// alphanumeric, hex, base64url or symbols
+    #[arg(long, default_value = "alphanumeric", value_name = "A")]
+    pub alphabet: String,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a new vault
+    Init(KdfArgs),
+    /// Add an item: api-key, token or secret
+    Add {
+        #[arg(value_name = "KIND")]
+        kind: String,
+        name: String,
+        #[arg(long)]
+        service: Option<String>,
+        /// Environment variable name used by `run` and `inject`
+        #[arg(long = "env", value_name = "VAR")]
+        env_var: Option<String>,
+        #[arg(long = "scope", value_name = "S")]
+        scopes: Vec<String>,
+        #[arg(long = "tag", value_name = "T")]
+        tags: Vec<String>,
+        /// Expiry date, YYYY-MM-DD (or RFC 3339)
+        #[arg(long, value_name = "DATE")]
+        expires: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        username: Option<String>,
+        #[arg(long)]
+        url: Option<String>,
+        #[command(flatten)]
+        source: ValueSource,
+        #[command(flatten)]
+        generator: GeneratorArgs,
+    },
+    /// Print an item's value (or another field) and a newline
+    Get {
+        name: String,
+        /// value, username, url, notes, service, env, name, or a custom field
+        #[arg(long, default_value = "value")]
+        field: String,
+    },
+    /// List items, never their values
+    List {
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        search: Option<String>,
+    },
+    /// Show an item's metadata; the value stays hidden unless --reveal
+    Show {
+        name: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Change an item's metadata
+    Edit {
+        name: String,
+        #[arg(long = "name", value_name = "NEW_NAME")]
+        new_name: Option<String>,
+        #[arg(long)]
+        service: Option<String>,
+        #[arg(long = "env", value_name = "VAR")]
+        env_var: Option<String>,
+        /// Replace the scopes (repeat for several)
+        #[arg(long = "scope", value_name = "S")]
+        scopes: Vec<String>,
+        /// Replace the tags (repeat for several)
+        #[arg(long = "tag", value_name = "T")]
+        tags: Vec<String>,
+        #[arg(long, value_name = "DATE", conflicts_with = "no_expires")]
+        expires: Option<String>,
+        /// Remove the expiry date
+        #[arg(long)]
+        no_expires: bool,
+        #[arg(long)]
+        notes: Option<String>,
+        #[arg(long)]
+        username: Option<String>,
+        #[arg(long)]
+        url: Option<String>,
+        /// Remove these fields: service, env, scopes, tags, notes, username, url
+        #[arg(long = "clear", value_name = "FIELD")]
+        clear: Vec<String>,
+    },
+    /// Delete an item and its history
+    Rm {
+        name: String,
+        /// Do not ask for confirmation
+        #[arg(long, short)]
+        yes: bool,
+    },
+    /// Give an item a new value; the old one stays in its history
+    Rotate {
+        name: String,
+        #[command(flatten)]
+        source: ValueSource,
+        #[command(flatten)]
+        generator: GeneratorArgs,
+        /// Why, for the audit log
+        #[arg(long, default_value = "")]
+        reason: String,
+    },
+    /// Show every value an item has had
+    History {
+        name: String,
+        #[arg(long)]
+        reveal: bool,
+    },
+    /// Change the master password
+    Passwd {
+        #[arg(long, value_name = "PATH")]
+        new_password_file: Option<PathBuf>,
+        #[command(flatten)]
+        kdf: KdfArgs,
+    },
+    /// Import dotenv, bitwarden (JSON), keepassxc (CSV) or tessera-backup files
+    Import {
+        format: String,
+        file: PathBuf,
+        /// Password of a tessera-backup file [default: the vault's password]
+        #[arg(long, value_name = "PATH")]
+        backup_password_file: Option<PathBuf>,
+    },
+    /// Write an encrypted backup of the whole vault
+    Export {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Password for the backup [default: the vault's password]
+        #[arg(long, value_name = "PATH")]
+        backup_password_file: Option<PathBuf>,
+    },
+    /// Show the audit log; --verify checks its hash chain
+    Audit {
+        #[arg(long)]
+        verify: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error[io.failure]: cannot start: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error[{}]: {}", e.code(), e);
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! The crate error: every failure has a stable machine code that the CLI and
+//! the UI match on. No message ever carries a secret value.
+
+use crate::crypto::CryptoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Crypto(#[from] CryptoError),
+    #[error("the vault is locked")]
+    Locked,
+    #[error("no vault at {0}; create one with `tessera init`")]
+    VaultNotFound(String),
+    #[error("a vault already exists at {0}")]
+    VaultExists(String),
+    #[error("the vault is busy: another process is writing to it")]
+    Busy,
+    #[error("the vault is damaged: {0}")]
+    Corrupt(String),
+    #[error("the vault was written by a newer Tessera (format {0}); upgrade to open it")]
+    TooNew(i64),
+    #[error("no item named {0:?}")]
+    NotFound(String),
+    #[error("item {item:?} has no field {field:?}")]
+    FieldNotFound { item: String, field: String },
+    #[error("an item named {0:?} already exists")]
+    Exists(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("cannot import: {0}")]
+    Import(String),
+    #[error("the audit log has been tampered with: {0}")]
+    AuditBroken(String),
+    #[error("storage error: {0}")]
+    Storage(String),
+    #[error("i/o error: {0}")]
+    Io(String),
+}
+
+impl Error {
+    /// The stable code, `area.reason`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Crypto(CryptoError::WrongPassword) => "crypto.wrong_password",
+            Error::Crypto(CryptoError::WeakParams(_) | CryptoError::InvalidParams(_)) => "input.invalid",
+            Error::Crypto(CryptoError::Open) => "vault.corrupt",
+            Error::Crypto(CryptoError::Random) => "crypto.failure",
+            Error::Locked => "vault.locked",
+            Error::VaultNotFound(_) => "vault.not_found",
+            Error::VaultExists(_) => "vault.exists",
+            Error::Busy => "vault.busy",
+            Error::Corrupt(_) => "vault.corrupt",
+            Error::TooNew(_) => "vault.too_new",
+            Error::NotFound(_) => "item.not_found",
+            Error::FieldNotFound { .. } => "item.field_not_found",
+            Error::Exists(_) => "item.exists",
+            Error::Invalid(_) => "input.invalid",
+            Error::Import(_) => "import.invalid",
+            Error::AuditBroken(_) => "audit.broken",
+            Error::Storage(_) => "store.failure",
+            Error::Io(_) => "io.failure",
+        }
+    }
+
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Error::Invalid(msg.into())
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        // SQLITE_BUSY (5) and SQLITE_LOCKED (6), with extended codes.
+        if let sqlx::Error::Database(db) = &e {
+            if let Some(code) = db.code() {
+                if let Ok(n) = code.parse::<i64>() {
+                    match n & 0xff {
+                        5 | 6 => return Error::Busy,
+                        11 | 26 => return Error::Corrupt("the database file is malformed".into()),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // sqlx messages carry SQL text and codes, never bound values.
+        Error::Storage(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(e: sqlx::migrate::MigrateError) -> Self {
+        match e {
+            sqlx::migrate::MigrateError::VersionMissing(v) => Error::TooNew(v),
+            sqlx::migrate::MigrateError::Execute(inner) => inner.into(),
+            other => Error::Storage(other.to_string()),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Io(e.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

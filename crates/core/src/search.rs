@@ -1,0 +1,239 @@
+//! The in-memory index of item metadata, built at unlock, for instant search.
+//! It never holds a secret value.
+
+use crate::error::{Error, Result};
+use crate::items::{ItemKind, ItemSummary};
+use crate::vault::Vault;
+use std::collections::HashMap;
+
+struct Entry {
+    item: ItemSummary,
+    name: String,
+    service: String,
+    tags: Vec<String>,
+}
+
+impl Entry {
+    fn new(item: ItemSummary) -> Self {
+        Self {
+            name: item.name.to_lowercase(),
+            service: item.service.as_deref().unwrap_or_default().to_lowercase(),
+            tags: item.tags.iter().map(|t| t.to_lowercase()).collect(),
+            item,
+        }
+    }
+
+    /// Lower is better; `None` means the term does not match.
+    fn score(&self, term: &str) -> Option<u32> {
+        if self.name == term {
+            return Some(0);
+        }
+        if self.name.starts_with(term) {
+            return Some(1);
+        }
+        if word_starts(&self.name, term) {
+            return Some(2);
+        }
+        if self.name.contains(term) {
+            return Some(3);
+        }
+        if self.tags.iter().any(|t| t == term) || self.service == term {
+            return Some(4);
+        }
+        if self.service.starts_with(term) || self.tags.iter().any(|t| t.starts_with(term)) {
+            return Some(5);
+        }
+        if self.service.contains(term) || self.tags.iter().any(|t| t.contains(term)) {
+            return Some(6);
+        }
+        None
+    }
+}
+
+/// True when `term` starts a word of `hay` (after a space, `-`, `_`, `.` or `/`).
+fn word_starts(hay: &str, term: &str) -> bool {
+    hay.match_indices(term)
+        .any(|(i, _)| hay[..i].ends_with([' ', '-', '_', '.', '/', ':']))
+}
+
+/// Filters for `list` and search.
+#[derive(Debug, Clone, Default)]
+pub struct Query {
+    pub text: Option<String>,
+    pub kind: Option<ItemKind>,
+    pub tag: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Index {
+    entries: Vec<Entry>,
+    by_id: HashMap<String, usize>,
+    /// Errors for items whose metadata would not open.
+    damaged: Vec<String>,
+}
+
+impl Index {
+    pub fn build(items: Vec<ItemSummary>, damaged: Vec<Error>) -> Self {
+        let mut index = Index {
+            entries: Vec::with_capacity(items.len()),
+            by_id: HashMap::with_capacity(items.len()),
+            damaged: damaged.into_iter().map(|e| e.to_string()).collect(),
+        };
+        for item in items {
+            index.upsert(item);
+        }
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Descriptions of items that could not be read.
+    pub fn damaged(&self) -> &[String] {
+        &self.damaged
+    }
+
+    pub fn upsert(&mut self, item: ItemSummary) {
+        match self.by_id.get(&item.id) {
+            Some(&i) => self.entries[i] = Entry::new(item),
+            None => {
+                self.by_id.insert(item.id.clone(), self.entries.len());
+                self.entries.push(Entry::new(item));
+            }
+        }
+    }
+
+    pub fn remove(&mut self, id: &str) {
+        if let Some(i) = self.by_id.remove(id) {
+            self.entries.swap_remove(i);
+            if let Some(moved) = self.entries.get(i) {
+                self.by_id.insert(moved.item.id.clone(), i);
+            }
+        }
+    }
+
+    /// Items matching every term of the query, best first; without text,
+    /// sorted by name.
+    pub fn search(&self, q: &Query) -> Vec<&ItemSummary> {
+        let terms: Vec<String> = q
+            .text
+            .as_deref()
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let tag = q.tag.as_deref().map(str::to_lowercase);
+        let mut hits: Vec<(u32, &Entry)> = self
+            .entries
+            .iter()
+            .filter(|e| q.kind.is_none_or(|k| e.item.kind == k))
+            .filter(|e| tag.as_ref().is_none_or(|t| e.tags.contains(t)))
+            .filter_map(|e| {
+                let mut total = 0;
+                for t in &terms {
+                    total += e.score(t)?;
+                }
+                Some((total, e))
+            })
+            .collect();
+        hits.sort_unstable_by(|(sa, a), (sb, b)| sa.cmp(sb).then_with(|| a.name.cmp(&b.name)));
+        hits.into_iter().map(|(_, e)| &e.item).collect()
+    }
+}
+
+impl Vault {
+    /// Decrypts every item's metadata into the search index (once per unlock).
+    pub async fn load_index(&mut self) -> Result<&Index> {
+        if self.index.is_none() {
+            let (items, damaged) = self.read_summaries().await?;
+            self.index = Some(Index::build(items, damaged));
+        }
+        self.index.as_ref().ok_or(Error::Locked)
+    }
+
+    pub async fn list(&mut self, q: &Query) -> Result<Vec<ItemSummary>> {
+        Ok(self.load_index().await?.search(q).into_iter().cloned().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(id: &str, name: &str, service: Option<&str>, tags: &[&str]) -> ItemSummary {
+        ItemSummary {
+            id: id.into(),
+            kind: ItemKind::ApiKey,
+            name: name.into(),
+            service: service.map(Into::into),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            env_var: None,
+            scopes: vec![],
+            created_at: 0,
+            updated_at: 0,
+            expires_at: None,
+        }
+    }
+
+    fn names(index: &Index, text: &str) -> Vec<String> {
+        let q = Query {
+            text: Some(text.into()),
+            ..Default::default()
+        };
+        index.search(&q).into_iter().map(|i| i.name.clone()).collect()
+    }
+
+    #[test]
+    fn ranks_exact_then_prefix_then_word_then_substring_then_service() {
+        let index = Index::build(
+            vec![
+                item("1", "my-stripe-key", None, &[]),
+                item("2", "stripe", None, &[]),
+                item("3", "stripe-live", None, &[]),
+                item("4", "openai", Some("Stripe"), &[]),
+                item("5", "xstripey", None, &[]),
+                item("6", "unrelated", None, &["payments"]),
+            ],
+            vec![],
+        );
+        assert_eq!(
+            names(&index, "STRIPE"),
+            ["stripe", "stripe-live", "my-stripe-key", "xstripey", "openai"]
+        );
+        assert_eq!(names(&index, "pay"), ["unrelated"]);
+        assert_eq!(names(&index, "stripe live"), ["stripe-live"]);
+        assert!(names(&index, "nothing").is_empty());
+    }
+
+    #[test]
+    fn upsert_and_remove_keep_positions_right() {
+        let mut index = Index::build(vec![item("a", "alpha", None, &[]), item("b", "beta", None, &[])], vec![]);
+        index.remove("a");
+        index.upsert(item("b", "gamma", None, &[]));
+        assert_eq!(names(&index, ""), ["gamma"]);
+        index.remove("b");
+        assert!(index.is_empty());
+    }
+
+    #[test]
+    fn filters_by_kind_and_tag() {
+        let mut tok = item("t", "gh", None, &["Work"]);
+        tok.kind = ItemKind::Token;
+        let index = Index::build(vec![tok, item("k", "aws", None, &["work"])], vec![]);
+        let q = Query {
+            kind: Some(ItemKind::Token),
+            ..Default::default()
+        };
+        assert_eq!(index.search(&q).len(), 1);
+        let q = Query {
+            tag: Some("WORK".into()),
+            ..Default::default()
+        };
+        assert_eq!(index.search(&q).len(), 2);
+    }
+}

@@ -1,0 +1,139 @@
+//! The SQLite file: connection settings, embedded migrations, file modes.
+
+use crate::error::{Error, Result};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::{ConnectOptions, Connection, SqliteConnection};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// How long a writer waits for another writer before `vault.busy`.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+pub struct Store {
+    pub(crate) conn: SqliteConnection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Creates a new, empty vault file (mode 0600) and its schema. Refuses to
+    /// touch an existing file.
+    pub async fn create(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir)?;
+        }
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        match opts.open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                return Err(Error::VaultExists(path.display().to_string()))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        match Self::connect(path).await {
+            Ok(store) => Ok(store),
+            Err(e) => {
+                // Nothing was stored yet: leave no half-made vault behind.
+                let _ = std::fs::remove_file(path);
+                Err(e)
+            }
+        }
+    }
+
+    /// Opens an existing vault file.
+    pub async fn open(path: &Path) -> Result<Self> {
+        if !path.is_file() {
+            return Err(Error::VaultNotFound(path.display().to_string()));
+        }
+        Self::connect(path).await
+    }
+
+    async fn connect(path: &Path) -> Result<Self> {
+        let opts = SqliteConnectOptions::new()
+            .filename(path)
+            .create_if_missing(false)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(BUSY_TIMEOUT)
+            // Deleted rows are overwritten with zeros, not left in free pages.
+            .pragma("secure_delete", "ON")
+            .disable_statement_logging();
+        let mut conn = opts.connect().await?;
+        check_is_vault(&mut conn).await?;
+        MIGRATOR.run(&mut conn).await?;
+        restrict_side_files(path);
+        Ok(Self {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts a write transaction that takes the write lock at once, so two
+    /// writers queue up instead of failing half-way.
+    pub(crate) async fn begin_write(&mut self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>> {
+        Ok(self.conn.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    pub async fn close(self) -> Result<()> {
+        self.conn.close().await?;
+        Ok(())
+    }
+}
+
+/// A non-empty database without our tables is someone else's file: refuse it
+/// rather than adding a schema to it.
+async fn check_is_vault(conn: &mut SqliteConnection) -> Result<()> {
+    let tables: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut *conn).await?;
+    if tables.is_empty() {
+        return Ok(());
+    }
+    if !tables.iter().any(|(n,)| n == "vault_header") {
+        return Err(Error::Corrupt("this file is not a Tessera vault".into()));
+    }
+    Ok(())
+}
+
+/// SQLite gives `-wal`/`-shm` the database file's mode; make sure of it.
+fn restrict_side_files(path: &Path) {
+    #[cfg(unix)]
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let p = PathBuf::from(p);
+        if p.exists() {
+            let _ = std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
+fn create_private_dir(dir: &Path) -> Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(dir)?;
+    Ok(())
+}
+
+/// `$XDG_DATA_HOME/tessera/vault.db`, else `~/.local/share/tessera/vault.db`.
+pub fn default_vault_path() -> Option<PathBuf> {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
+    Some(data.join("tessera").join("vault.db"))
+}
