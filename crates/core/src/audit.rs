@@ -44,7 +44,8 @@ fn entry_aad(header: &Header, seq: i64) -> Vec<u8> {
 }
 
 fn chain_mac(keys: &Keys, prev: &[u8], seq: i64, at: i64, entry: &[u8]) -> Vec<u8> {
-    keys.audit.tag(&[prev, &seq.to_be_bytes(), &at.to_be_bytes(), entry])
+    keys.audit
+        .tag(&[prev, &seq.to_be_bytes(), &at.to_be_bytes(), entry])
 }
 
 pub(crate) async fn append(
@@ -103,7 +104,11 @@ impl Vault {
             if seq != expected_seq {
                 return Err(Error::AuditBroken(format!("entry {expected_seq} is missing")));
             }
-            if !self.keys.audit.verify(&[&prev, &seq.to_be_bytes(), &at.to_be_bytes(), &entry], &chain) {
+            if !self
+                .keys
+                .audit
+                .verify(&[&prev, &seq.to_be_bytes(), &at.to_be_bytes(), &entry], &chain)
+            {
                 return Err(Error::AuditBroken(format!(
                     "entry {seq} was altered, or an entry before it was removed"
                 )));

@@ -65,9 +65,7 @@ impl std::fmt::Debug for SecretKey {
 }
 
 pub fn random_fill(buf: &mut [u8]) -> Result<(), CryptoError> {
-    SystemRandom::new()
-        .fill(buf)
-        .map_err(|_| CryptoError::Random)
+    SystemRandom::new().fill(buf).map_err(|_| CryptoError::Random)
 }
 
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], CryptoError> {
@@ -98,7 +96,10 @@ impl KdfParams {
 
     pub fn check(&self) -> Result<(), CryptoError> {
         let f = Self::FLOOR;
-        if self.memory_kib < f.memory_kib || self.iterations < f.iterations || self.parallelism < f.parallelism {
+        if self.memory_kib < f.memory_kib
+            || self.iterations < f.iterations
+            || self.parallelism < f.parallelism
+        {
             return Err(CryptoError::WeakParams(format!(
                 "m = {} KiB, t = {}, p = {}",
                 self.memory_kib, self.iterations, self.parallelism
@@ -159,7 +160,11 @@ pub fn normalize_password(password: &str) -> Zeroizing<String> {
 }
 
 /// Argon2id(password, salt) -> 32-byte password key.
-pub fn derive_password_key(password: &[u8], salt: &[u8], params: &KdfParams) -> Result<SecretKey, CryptoError> {
+pub fn derive_password_key(
+    password: &[u8],
+    salt: &[u8],
+    params: &KdfParams,
+) -> Result<SecretKey, CryptoError> {
     let mut out = Zeroizing::new([0u8; KEY_LEN]);
     params
         .argon2()?
@@ -170,7 +175,10 @@ pub fn derive_password_key(password: &[u8], salt: &[u8], params: &KdfParams) -> 
 
 /// The unlock key: the password key alone, or combined with the device secret
 /// kept in the OS keyring (two-secret derivation).
-pub fn unlock_key(password_key: &SecretKey, device_secret: Option<&SecretKey>) -> Result<SecretKey, CryptoError> {
+pub fn unlock_key(
+    password_key: &SecretKey,
+    device_secret: Option<&SecretKey>,
+) -> Result<SecretKey, CryptoError> {
     match device_secret {
         None => Ok(password_key.clone()),
         Some(ds) => {
@@ -250,7 +258,11 @@ impl Sealer {
         let mut buf = Zeroizing::new(blob[1 + NONCE_LEN..].to_vec());
         let len = self
             .key
-            .open_in_place(Nonce::assume_unique_for_key(nonce), Aad::from(aad), buf.as_mut_slice())
+            .open_in_place(
+                Nonce::assume_unique_for_key(nonce),
+                Aad::from(aad),
+                buf.as_mut_slice(),
+            )
             .map_err(|_| CryptoError::Open)?
             .len();
         buf.truncate(len);
@@ -335,9 +347,21 @@ mod tests {
     #[test]
     fn params_below_floor_are_refused() {
         for p in [
-            KdfParams { memory_kib: 19 * 1024 - 1, iterations: 2, parallelism: 1 },
-            KdfParams { memory_kib: 19 * 1024, iterations: 1, parallelism: 1 },
-            KdfParams { memory_kib: 19 * 1024, iterations: 2, parallelism: 0 },
+            KdfParams {
+                memory_kib: 19 * 1024 - 1,
+                iterations: 2,
+                parallelism: 1,
+            },
+            KdfParams {
+                memory_kib: 19 * 1024,
+                iterations: 1,
+                parallelism: 1,
+            },
+            KdfParams {
+                memory_kib: 19 * 1024,
+                iterations: 2,
+                parallelism: 0,
+            },
         ] {
             assert!(matches!(p.check(), Err(CryptoError::WeakParams(_))));
         }
@@ -360,7 +384,10 @@ mod tests {
         let mut out = [0u8; 32];
         a.hash_password_into(&[1u8; 32], &[2u8; 16], &mut out).unwrap();
         let hex: String = out.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(hex, "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
+        assert_eq!(
+            hex,
+            "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659"
+        );
     }
 
     #[test]

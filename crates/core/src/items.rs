@@ -187,7 +187,9 @@ fn check_text(what: &str, s: &str, max: usize) -> Result<()> {
         return Err(Error::invalid(format!("{what} is longer than {max} characters")));
     }
     if s.chars().any(|c| c.is_control()) {
-        return Err(Error::invalid(format!("{what} must not contain control characters")));
+        return Err(Error::invalid(format!(
+            "{what} must not contain control characters"
+        )));
     }
     Ok(())
 }
@@ -283,7 +285,14 @@ pub(crate) fn seal_item(
     })
 }
 
-pub(crate) fn seal_value(keys: &Keys, header: &Header, id: &ItemId, kind: ItemKind, seq: i64, v: &str) -> Result<Vec<u8>> {
+pub(crate) fn seal_value(
+    keys: &Keys,
+    header: &Header,
+    id: &ItemId,
+    kind: ItemKind,
+    seq: i64,
+    v: &str,
+) -> Result<Vec<u8>> {
     Ok(keys
         .fields
         .seal(v.as_bytes(), &field_aad(header, id, kind, &value_field(seq)))?)
@@ -296,7 +305,13 @@ fn corrupt(label: &str, id: &ItemId) -> Error {
     ))
 }
 
-pub(crate) fn open_meta(keys: &Keys, header: &Header, id: &ItemId, kind: ItemKind, blob: &[u8]) -> Result<ItemMeta> {
+pub(crate) fn open_meta(
+    keys: &Keys,
+    header: &Header,
+    id: &ItemId,
+    kind: ItemKind,
+    blob: &[u8],
+) -> Result<ItemMeta> {
     let plain = keys
         .fields
         .open(blob, &field_aad(header, id, kind, "meta"))
@@ -304,7 +319,14 @@ pub(crate) fn open_meta(keys: &Keys, header: &Header, id: &ItemId, kind: ItemKin
     serde_json::from_slice(&plain).map_err(|_| corrupt("metadata of", id))
 }
 
-fn open_details(keys: &Keys, header: &Header, id: &ItemId, kind: ItemKind, name: &str, blob: &[u8]) -> Result<ItemDetails> {
+fn open_details(
+    keys: &Keys,
+    header: &Header,
+    id: &ItemId,
+    kind: ItemKind,
+    name: &str,
+    blob: &[u8],
+) -> Result<ItemDetails> {
     let plain = keys
         .fields
         .open(blob, &field_aad(header, id, kind, "details"))
@@ -312,7 +334,15 @@ fn open_details(keys: &Keys, header: &Header, id: &ItemId, kind: ItemKind, name:
     serde_json::from_slice(&plain).map_err(|_| corrupt(&format!("{name:?}"), id))
 }
 
-fn open_value(keys: &Keys, header: &Header, id: &ItemId, kind: ItemKind, name: &str, seq: i64, blob: &[u8]) -> Result<Zeroizing<String>> {
+fn open_value(
+    keys: &Keys,
+    header: &Header,
+    id: &ItemId,
+    kind: ItemKind,
+    name: &str,
+    seq: i64,
+    blob: &[u8],
+) -> Result<Zeroizing<String>> {
     let plain = keys
         .fields
         .open(blob, &field_aad(header, id, kind, &value_field(seq)))
@@ -332,10 +362,18 @@ fn parse_kind(s: &str, id: &ItemId) -> Result<ItemKind> {
 }
 
 fn to_id(raw: &[u8]) -> Result<ItemId> {
-    raw.try_into().map_err(|_| Error::Corrupt("an item id is malformed".into()))
+    raw.try_into()
+        .map_err(|_| Error::Corrupt("an item id is malformed".into()))
 }
 
-pub(crate) fn summary(id: &ItemId, kind: ItemKind, meta: ItemMeta, created: i64, updated: i64, expires: Option<i64>) -> ItemSummary {
+pub(crate) fn summary(
+    id: &ItemId,
+    kind: ItemKind,
+    meta: ItemMeta,
+    created: i64,
+    updated: i64,
+    expires: Option<i64>,
+) -> ItemSummary {
     ItemSummary {
         id: id_to_string(id),
         kind,
@@ -351,6 +389,8 @@ pub(crate) fn summary(id: &ItemId, kind: ItemKind, meta: ItemMeta, created: i64,
 }
 
 type ItemRow = (Vec<u8>, String, i64, i64, Option<i64>, Vec<u8>, Vec<u8>);
+/// id, kind, created, updated, expires, sealed meta.
+pub(crate) type SummaryRow = (Vec<u8>, String, i64, i64, Option<i64>, Vec<u8>);
 
 struct Located {
     id: ItemId,
@@ -431,7 +471,14 @@ impl Vault {
         validate_value(&item.value)?;
         let id: ItemId = *uuid::Uuid::new_v4().as_bytes();
         let now = now_ms();
-        let sealed = seal_item(&self.keys, &self.header, &id, item.kind, &item.meta, &item.details)?;
+        let sealed = seal_item(
+            &self.keys,
+            &self.header,
+            &id,
+            item.kind,
+            &item.meta,
+            &item.details,
+        )?;
         let value = seal_value(&self.keys, &self.header, &id, item.kind, 1, &item.value)?;
         let tag = name_tag(&self.keys, &item.meta.name);
         let mut tx = self.store.begin_write().await?;
@@ -439,7 +486,15 @@ impl Vault {
             .await
             .map_err(|e| exists_or(e, &item.meta.name))?;
         insert_value(&mut tx, &id, 1, now, None, &value).await?;
-        audit::append(&mut tx, &self.keys, &self.header, AuditAction::ItemAdded, Some(&id), &item.meta.name).await?;
+        audit::append(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            AuditAction::ItemAdded,
+            Some(&id),
+            &item.meta.name,
+        )
+        .await?;
         tx.commit().await?;
         let s = summary(&id, item.kind, item.meta, now, now, item.expires_at);
         if let Some(index) = &mut self.index {
@@ -451,7 +506,14 @@ impl Vault {
     /// An item's metadata and details, without its value.
     pub async fn item(&mut self, name_or_id: &str) -> Result<ItemView> {
         let loc = self.locate(name_or_id).await?;
-        let details = open_details(&self.keys, &self.header, &loc.id, loc.kind, &loc.meta.name, &loc.details_blob)?;
+        let details = open_details(
+            &self.keys,
+            &self.header,
+            &loc.id,
+            loc.kind,
+            &loc.meta.name,
+            &loc.details_blob,
+        )?;
         let (versions,): (i64,) = sqlx::query_as("SELECT count(*) FROM item_values WHERE item_id = ?")
             .bind(&loc.id[..])
             .fetch_one(&mut self.store.conn)
@@ -472,7 +534,15 @@ impl Vault {
                 .fetch_optional(&mut self.store.conn)
                 .await?
                 .ok_or_else(|| corrupt(&format!("{:?}", loc.meta.name), &loc.id))?;
-        open_value(&self.keys, &self.header, &loc.id, loc.kind, &loc.meta.name, seq, &blob)
+        open_value(
+            &self.keys,
+            &self.header,
+            &loc.id,
+            loc.kind,
+            &loc.meta.name,
+            seq,
+            &blob,
+        )
     }
 
     /// One field of an item: its value, a metadata field, or a custom field.
@@ -494,7 +564,11 @@ impl Vault {
             Field::Url => view.details.url.clone(),
             Field::Notes => view.details.notes.clone(),
             Field::Custom(name) => {
-                let f = view.details.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name));
+                let f = view
+                    .details
+                    .fields
+                    .iter()
+                    .find(|f| f.name.eq_ignore_ascii_case(name));
                 match f {
                     Some(f) => Some(f.value.clone()),
                     None => {
@@ -512,18 +586,27 @@ impl Vault {
     /// Every value the item has had, oldest first.
     pub async fn history(&mut self, name_or_id: &str) -> Result<(ItemSummary, Vec<ValueVersion>)> {
         let loc = self.locate(name_or_id).await?;
-        let rows: Vec<(i64, i64, Option<i64>, Vec<u8>)> =
-            sqlx::query_as("SELECT seq, created_at, retired_at, value FROM item_values WHERE item_id = ? ORDER BY seq")
-                .bind(&loc.id[..])
-                .fetch_all(&mut self.store.conn)
-                .await?;
+        let rows: Vec<(i64, i64, Option<i64>, Vec<u8>)> = sqlx::query_as(
+            "SELECT seq, created_at, retired_at, value FROM item_values WHERE item_id = ? ORDER BY seq",
+        )
+        .bind(&loc.id[..])
+        .fetch_all(&mut self.store.conn)
+        .await?;
         let mut out = Vec::with_capacity(rows.len());
         for (seq, created_at, retired_at, blob) in rows {
             out.push(ValueVersion {
                 seq,
                 created_at,
                 retired_at,
-                value: open_value(&self.keys, &self.header, &loc.id, loc.kind, &loc.meta.name, seq, &blob)?,
+                value: open_value(
+                    &self.keys,
+                    &self.header,
+                    &loc.id,
+                    loc.kind,
+                    &loc.meta.name,
+                    seq,
+                    &blob,
+                )?,
             });
         }
         let s = summary(&loc.id, loc.kind, loc.meta, loc.created, loc.updated, loc.expires);
@@ -536,10 +619,11 @@ impl Vault {
         let loc = self.locate(name_or_id).await?;
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
-        let (last,): (i64,) = sqlx::query_as("SELECT coalesce(max(seq), 0) FROM item_values WHERE item_id = ?")
-            .bind(&loc.id[..])
-            .fetch_one(&mut *tx)
-            .await?;
+        let (last,): (i64,) =
+            sqlx::query_as("SELECT coalesce(max(seq), 0) FROM item_values WHERE item_id = ?")
+                .bind(&loc.id[..])
+                .fetch_one(&mut *tx)
+                .await?;
         let seq = last + 1;
         let blob = seal_value(&self.keys, &self.header, &loc.id, loc.kind, seq, new_value)?;
         sqlx::query("UPDATE item_values SET retired_at = ? WHERE item_id = ? AND retired_at IS NULL")
@@ -558,7 +642,15 @@ impl Vault {
         } else {
             format!("{} (version {seq}): {reason}", loc.meta.name)
         };
-        audit::append(&mut tx, &self.keys, &self.header, AuditAction::ItemRotated, Some(&loc.id), &detail).await?;
+        audit::append(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            AuditAction::ItemRotated,
+            Some(&loc.id),
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         let s = summary(&loc.id, loc.kind, loc.meta, loc.created, now, loc.expires);
         if let Some(index) = &mut self.index {
@@ -570,7 +662,14 @@ impl Vault {
     /// Changes an item's metadata. Its values are untouched.
     pub async fn edit(&mut self, name_or_id: &str, edit: ItemEdit) -> Result<ItemSummary> {
         let loc = self.locate(name_or_id).await?;
-        let mut details = open_details(&self.keys, &self.header, &loc.id, loc.kind, &loc.meta.name, &loc.details_blob)?;
+        let mut details = open_details(
+            &self.keys,
+            &self.header,
+            &loc.id,
+            loc.kind,
+            &loc.meta.name,
+            &loc.details_blob,
+        )?;
         let old_name = loc.meta.name.clone();
         let mut meta = loc.meta;
         let mut expires = loc.expires;
@@ -621,7 +720,15 @@ impl Vault {
         } else {
             format!("{old_name} -> {}", meta.name)
         };
-        audit::append(&mut tx, &self.keys, &self.header, AuditAction::ItemEdited, Some(&loc.id), &detail).await?;
+        audit::append(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            AuditAction::ItemEdited,
+            Some(&loc.id),
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         let s = summary(&loc.id, loc.kind, meta, loc.created, now, expires);
         if let Some(index) = &mut self.index {
@@ -638,18 +745,33 @@ impl Vault {
             .bind(&loc.id[..])
             .execute(&mut *tx)
             .await?;
-        audit::append(&mut tx, &self.keys, &self.header, AuditAction::ItemRemoved, Some(&loc.id), &loc.meta.name).await?;
+        audit::append(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            AuditAction::ItemRemoved,
+            Some(&loc.id),
+            &loc.meta.name,
+        )
+        .await?;
         tx.commit().await?;
         if let Some(index) = &mut self.index {
             index.remove(&id_to_string(&loc.id));
         }
-        Ok(summary(&loc.id, loc.kind, loc.meta, loc.created, loc.updated, loc.expires))
+        Ok(summary(
+            &loc.id,
+            loc.kind,
+            loc.meta,
+            loc.created,
+            loc.updated,
+            loc.expires,
+        ))
     }
 
     /// Reads every item's metadata. Items whose metadata does not open are
     /// reported separately; the rest still load.
     pub(crate) async fn read_summaries(&mut self) -> Result<(Vec<ItemSummary>, Vec<Error>)> {
-        let rows: Vec<(Vec<u8>, String, i64, i64, Option<i64>, Vec<u8>)> =
+        let rows: Vec<SummaryRow> =
             sqlx::query_as("SELECT id, kind, created_at, updated_at, expires_at, meta FROM items")
                 .fetch_all(&mut self.store.conn)
                 .await?;
@@ -716,13 +838,15 @@ pub(crate) async fn insert_value(
     retired: Option<i64>,
     blob: &[u8],
 ) -> Result<()> {
-    sqlx::query("INSERT INTO item_values (item_id, seq, created_at, retired_at, value) VALUES (?, ?, ?, ?, ?)")
-        .bind(&id[..])
-        .bind(seq)
-        .bind(created)
-        .bind(retired)
-        .bind(blob)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO item_values (item_id, seq, created_at, retired_at, value) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(&id[..])
+    .bind(seq)
+    .bind(created)
+    .bind(retired)
+    .bind(blob)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

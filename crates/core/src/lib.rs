@@ -14,7 +14,10 @@ pub mod transfer;
 pub mod vault;
 
 pub use error::{Error, Result};
-pub use items::{CustomField, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, ItemSummary, ItemView, NewItem, ValueVersion};
+pub use items::{
+    CustomField, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, ItemSummary, ItemView, NewItem,
+    ValueVersion,
+};
 pub use search::{Index, Query};
 pub use vault::{LockedVault, Vault};
 pub use zeroize::Zeroizing;

@@ -79,7 +79,9 @@ impl Generator {
             )));
         }
         if self.prefix.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(Error::invalid("the prefix must not contain spaces or control characters"));
+            return Err(Error::invalid(
+                "the prefix must not contain spaces or control characters",
+            ));
         }
         let chars = self.alphabet.chars();
         // Largest multiple of the alphabet size that fits a byte.

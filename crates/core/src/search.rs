@@ -212,7 +212,10 @@ mod tests {
 
     #[test]
     fn upsert_and_remove_keep_positions_right() {
-        let mut index = Index::build(vec![item("a", "alpha", None, &[]), item("b", "beta", None, &[])], vec![]);
+        let mut index = Index::build(
+            vec![item("a", "alpha", None, &[]), item("b", "beta", None, &[])],
+            vec![],
+        );
         index.remove("a");
         index.upsert(item("b", "gamma", None, &[]));
         assert_eq!(names(&index, ""), ["gamma"]);

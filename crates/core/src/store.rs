@@ -92,8 +92,9 @@ impl Store {
 /// A non-empty database without our tables is someone else's file: refuse it
 /// rather than adding a schema to it.
 async fn check_is_vault(conn: &mut SqliteConnection) -> Result<()> {
-    let tables: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'").fetch_all(&mut *conn).await?;
+    let tables: Vec<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .fetch_all(&mut *conn)
+        .await?;
     if tables.is_empty() {
         return Ok(());
     }

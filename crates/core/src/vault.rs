@@ -110,7 +110,11 @@ impl LockedVault {
     }
 }
 
-async fn unwrap_vault_key(header: &Header, password: &str, device_secret: Option<SecretKey>) -> Result<SecretKey> {
+async fn unwrap_vault_key(
+    header: &Header,
+    password: &str,
+    device_secret: Option<SecretKey>,
+) -> Result<SecretKey> {
     let password = crypto::normalize_password(password);
     let salt = header.salt.clone();
     let kdf = header.kdf;
@@ -125,19 +129,24 @@ async fn unwrap_vault_key(header: &Header, password: &str, device_secret: Option
     let raw = sealer
         .open(&header.wrapped_vault_key, &wrap_aad(&header.vault_id))
         .map_err(|_| crypto::CryptoError::WrongPassword)?;
-    SecretKey::from_bytes(&raw).ok_or_else(|| Error::Corrupt("the wrapped vault key has the wrong length".into()))
+    SecretKey::from_bytes(&raw)
+        .ok_or_else(|| Error::Corrupt("the wrapped vault key has the wrong length".into()))
 }
 
 async fn derive_unlock_key(password: &str, salt: Vec<u8>, kdf: KdfParams) -> Result<SecretKey> {
     let password = crypto::normalize_password(password);
-    let key = tokio::task::spawn_blocking(move || crypto::derive_password_key(password.as_bytes(), &salt, &kdf))
-        .await
-        .map_err(|_| Error::Storage("key derivation task failed".into()))??;
+    let key =
+        tokio::task::spawn_blocking(move || crypto::derive_password_key(password.as_bytes(), &salt, &kdf))
+            .await
+            .map_err(|_| Error::Storage("key derivation task failed".into()))??;
     crypto::unlock_key(&key, None).map_err(Into::into)
 }
 
+/// vault_id, format_version, salt, m, t, p, device_secret_required, wrapped key.
+type HeaderRow = (Vec<u8>, i64, Vec<u8>, i64, i64, i64, i64, Vec<u8>);
+
 async fn read_header(store: &mut Store) -> Result<Header> {
-    let row: Option<(Vec<u8>, i64, Vec<u8>, i64, i64, i64, i64, Vec<u8>)> = sqlx::query_as(
+    let row: Option<HeaderRow> = sqlx::query_as(
         "SELECT vault_id, format_version, kdf_salt, kdf_memory_kib, kdf_iterations, kdf_parallelism,
                 device_secret_required, wrapped_vault_key FROM vault_header WHERE singleton = 1",
     )
@@ -153,7 +162,8 @@ async fn read_header(store: &mut Store) -> Result<Header> {
         .as_slice()
         .try_into()
         .map_err(|_| Error::Corrupt("the vault id is malformed".into()))?;
-    let as_u32 = |v: i64| u32::try_from(v).map_err(|_| Error::Corrupt("the KDF parameters are malformed".into()));
+    let as_u32 =
+        |v: i64| u32::try_from(v).map_err(|_| Error::Corrupt("the KDF parameters are malformed".into()));
     Ok(Header {
         vault_id,
         kdf: KdfParams {
@@ -213,7 +223,15 @@ impl Vault {
             .bind(now)
             .execute(&mut *tx)
             .await?;
-            crate::audit::append(&mut tx, &vault.keys, &vault.header, AuditAction::VaultCreated, None, "").await?;
+            crate::audit::append(
+                &mut tx,
+                &vault.keys,
+                &vault.header,
+                AuditAction::VaultCreated,
+                None,
+                "",
+            )
+            .await?;
             tx.commit().await?;
         }
         Ok(vault)
@@ -265,7 +283,15 @@ impl Vault {
         .bind(now_ms())
         .execute(&mut *tx)
         .await?;
-        crate::audit::append(&mut tx, &self.keys, &self.header, AuditAction::PasswordChanged, None, "").await?;
+        crate::audit::append(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            AuditAction::PasswordChanged,
+            None,
+            "",
+        )
+        .await?;
         tx.commit().await?;
         self.header.salt = salt.to_vec();
         self.header.kdf = kdf;

@@ -91,7 +91,15 @@ impl Vault {
         file.sync_all()?;
         let mut tx = self.store.begin_write().await?;
         let detail = format!("{count} items to {}", out.display());
-        audit::append(&mut tx, &self.keys, &self.header, AuditAction::VaultExported, None, &detail).await?;
+        audit::append(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            AuditAction::VaultExported,
+            None,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         Ok(count)
     }
@@ -99,13 +107,16 @@ impl Vault {
     /// Every item with its full history, decrypted. Fails on the first
     /// damaged item rather than writing an incomplete backup.
     async fn read_everything(&mut self) -> Result<Vec<ImportedItem>> {
-        type Row = (Vec<u8>, String, i64, i64, Option<i64>, Vec<u8>);
-        let rows: Vec<Row> = sqlx::query_as("SELECT id, kind, created_at, updated_at, expires_at, meta FROM items")
-            .fetch_all(&mut self.store.conn)
-            .await?;
+        let rows: Vec<crate::items::SummaryRow> =
+            sqlx::query_as("SELECT id, kind, created_at, updated_at, expires_at, meta FROM items")
+                .fetch_all(&mut self.store.conn)
+                .await?;
         let mut out = Vec::with_capacity(rows.len());
         for (id, kind, created, updated, expires, meta) in rows {
-            let id: [u8; 16] = id.as_slice().try_into().map_err(|_| Error::Corrupt("an item id is malformed".into()))?;
+            let id: [u8; 16] = id
+                .as_slice()
+                .try_into()
+                .map_err(|_| Error::Corrupt("an item id is malformed".into()))?;
             let kind: ItemKind = kind.parse()?;
             let meta = open_meta(&self.keys, &self.header, &id, kind, &meta)?;
             let view = self.item(&crate::items::id_to_string(&id)).await?;
@@ -155,8 +166,12 @@ pub async fn decrypt(bytes: &[u8], password: &str) -> Result<Parsed> {
     let plain = Sealer::new(&key)?
         .open(&ciphertext, &payload_aad(&envelope.kdf, &salt))
         .map_err(|_| crypto::CryptoError::WrongPassword)?;
-    let payload: Payload =
-        serde_json::from_slice(&plain).map_err(|e| Error::Import(format!("the backup's contents are malformed: {}", super::json_error(&e))))?;
+    let payload: Payload = serde_json::from_slice(&plain).map_err(|e| {
+        Error::Import(format!(
+            "the backup's contents are malformed: {}",
+            super::json_error(&e)
+        ))
+    })?;
     Ok(Parsed {
         items: payload.items,
         skipped: Vec::new(),

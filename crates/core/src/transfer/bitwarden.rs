@@ -154,7 +154,10 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                     value: v,
                     hidden: false,
                 }),
-                (3, _) => skip(&mut parsed, &format!("linked field {name:?} points at another field; not kept")),
+                (3, _) => skip(
+                    &mut parsed,
+                    &format!("linked field {name:?} points at another field; not kept"),
+                ),
                 _ => {}
             }
         }
@@ -172,7 +175,12 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                     continue;
                 };
                 details.username = filled(&login.username);
-                let uris: Vec<String> = login.uris.iter().flatten().filter_map(|u| filled(&u.uri)).collect();
+                let uris: Vec<String> = login
+                    .uris
+                    .iter()
+                    .flatten()
+                    .filter_map(|u| filled(&u.uri))
+                    .collect();
                 details.url = uris.first().cloned();
                 for (k, extra) in uris.iter().enumerate().skip(1) {
                     details.fields.push(CustomField {
@@ -190,7 +198,10 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                 }
                 let passkeys = login.fido2_credentials.as_ref().map_or(0, Vec::len);
                 if passkeys > 0 {
-                    skip(&mut parsed, &format!("{passkeys} passkey(s) not imported: passkeys are not supported yet"));
+                    skip(
+                        &mut parsed,
+                        &format!("{passkeys} passkey(s) not imported: passkeys are not supported yet"),
+                    );
                 }
                 match filled(&login.password) {
                     Some(p) => p,
@@ -214,7 +225,10 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                 continue;
             }
             4 => {
-                skip(&mut parsed, "identities (name and address records) are not supported");
+                skip(
+                    &mut parsed,
+                    "identities (name and address records) are not supported",
+                );
                 continue;
             }
             5 => {
@@ -222,7 +236,10 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
                     skip(&mut parsed, "SSH key item without key data");
                     continue;
                 };
-                for (name, v) in [("public key", &key.public_key), ("fingerprint", &key.key_fingerprint)] {
+                for (name, v) in [
+                    ("public key", &key.public_key),
+                    ("fingerprint", &key.key_fingerprint),
+                ] {
                     if let Some(v) = filled(v) {
                         details.fields.push(CustomField {
                             name: name.into(),

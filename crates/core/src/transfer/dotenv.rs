@@ -165,7 +165,7 @@ mod tests {
         );
         assert_eq!(p.skipped.len(), 2);
         assert!(p.skipped.iter().any(|s| s.record == "line 4"));
-        assert!(p.skipped.iter().any(|s| s.record == "line 6"));
+        assert!(p.skipped.iter().any(|s| s.record == "line 7"));
     }
 
     #[test]

@@ -26,7 +26,10 @@ fn non_empty(s: &str) -> Option<String> {
 
 pub fn parse(bytes: &[u8]) -> Result<Parsed> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
     let header = reader
         .headers()
         .map_err(|e| Error::Import(format!("line 1: {e}")))?
@@ -48,7 +51,8 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
         })?;
         let line = record.position().map(|p| p.line()).unwrap_or(0);
         let get = |i: usize| record.get(i).unwrap_or_default();
-        let (group, title, username, password, url, notes, totp) = (get(0), get(1), get(2), get(3), get(4), get(5), get(6));
+        let (group, title, username, password, url, notes, totp) =
+            (get(0), get(1), get(2), get(3), get(4), get(5), get(6));
         let where_ = format!("line {line} ({title:?})");
         if title.trim().is_empty() {
             parsed.skipped.push(Skipped {

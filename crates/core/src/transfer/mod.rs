@@ -172,14 +172,25 @@ impl Vault {
                 report.renamed.push((base, item.meta.name.clone()));
             }
             let id: ItemId = *uuid::Uuid::new_v4().as_bytes();
-            let sealed = items::seal_item(&self.keys, &self.header, &id, item.kind, &item.meta, &item.details)?;
+            let sealed = items::seal_item(
+                &self.keys,
+                &self.header,
+                &id,
+                item.kind,
+                &item.meta,
+                &item.details,
+            )?;
             let mut values = Vec::with_capacity(item.versions.len());
             let last = item.versions.len();
             for (k, v) in item.versions.iter().enumerate() {
                 let seq = k as i64 + 1;
                 let blob = items::seal_value(&self.keys, &self.header, &id, item.kind, seq, &v.value)?;
                 let created = v.created_at.unwrap_or(now);
-                let retired = if k + 1 == last { None } else { Some(v.retired_at.unwrap_or(created)) };
+                let retired = if k + 1 == last {
+                    None
+                } else {
+                    Some(v.retired_at.unwrap_or(created))
+                };
                 values.push((seq, created, retired, blob));
             }
             let tag = items::name_tag(&self.keys, &item.meta.name);
@@ -190,7 +201,18 @@ impl Vault {
         for (done, (record, id, item, sealed, values, tag)) in prepared.into_iter().enumerate() {
             let created = item.created_at.unwrap_or(now);
             let updated = item.updated_at.unwrap_or(created);
-            match items::insert_item(&mut tx, &id, item.kind, &tag, created, updated, item.expires_at, &sealed).await {
+            match items::insert_item(
+                &mut tx,
+                &id,
+                item.kind,
+                &tag,
+                created,
+                updated,
+                item.expires_at,
+                &sealed,
+            )
+            .await
+            {
                 Ok(()) => {}
                 Err(sqlx::Error::Database(db)) if db.is_unique_violation() => {
                     report.skipped.push(Skipped {
@@ -204,12 +226,31 @@ impl Vault {
             for (seq, created, retired, blob) in &values {
                 items::insert_value(&mut tx, &id, *seq, *created, *retired, blob).await?;
             }
-            added.push(items::summary(&id, item.kind, item.meta.clone(), created, updated, item.expires_at));
+            added.push(items::summary(
+                &id,
+                item.kind,
+                item.meta.clone(),
+                created,
+                updated,
+                item.expires_at,
+            ));
             progress(done + 1, total);
         }
         report.imported = added.len();
-        let detail = format!("{} items imported, {} skipped", report.imported, report.skipped.len());
-        audit::append(&mut tx, &self.keys, &self.header, AuditAction::ItemsImported, None, &detail).await?;
+        let detail = format!(
+            "{} items imported, {} skipped",
+            report.imported,
+            report.skipped.len()
+        );
+        audit::append(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            AuditAction::ItemsImported,
+            None,
+            &detail,
+        )
+        .await?;
         tx.commit().await?;
         if let Some(index) = &mut self.index {
             for s in added {
