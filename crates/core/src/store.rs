@@ -118,6 +118,24 @@ fn restrict_side_files(path: &Path) {
     }
 }
 
+/// Removes a database file and any `-wal`/`-shm`/`-journal` beside it.
+pub(crate) fn remove_with_side_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(PathBuf::from(p));
+    }
+}
+
+/// Makes a new directory entry durable (a rename or link survives power loss).
+pub(crate) fn sync_parent_dir(path: &Path) {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+}
+
 fn create_private_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());

@@ -179,18 +179,26 @@ async fn read_header(store: &mut Store) -> Result<Header> {
 
 impl Vault {
     /// Creates a new vault at `path` with a fresh random vault key.
+    ///
+    /// The vault is built under a temporary name and linked into place only
+    /// once its header is written, so an interrupted `init` leaves no
+    /// half-made vault where a real one is expected.
     pub async fn create(path: &Path, password: &str, kdf: KdfParams) -> Result<Vault> {
         kdf.check()?;
         if password.is_empty() {
             return Err(Error::invalid("the master password must not be empty"));
         }
+        if path.exists() {
+            return Err(Error::VaultExists(path.display().to_string()));
+        }
+        let file_name = path
+            .file_name()
+            .ok_or_else(|| Error::invalid(format!("{} is not a file path", path.display())))?;
         let vault_id: [u8; 16] = crypto::random_bytes()?;
         let salt: [u8; SALT_LEN] = crypto::random_bytes()?;
         let unlock = derive_unlock_key(password, salt.to_vec(), kdf).await?;
         let vault_key = SecretKey::random()?;
         let wrapped = Sealer::new(&unlock)?.seal(vault_key.expose(), &wrap_aad(&vault_id))?;
-        let store = Store::create(path).await?;
-        let now = now_ms();
         let header = Header {
             vault_id,
             kdf,
@@ -198,43 +206,72 @@ impl Vault {
             device_secret_required: false,
             wrapped_vault_key: wrapped,
         };
+        let suffix: [u8; 6] = crypto::random_bytes()?;
+        let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
+        let tmp = path.with_file_name(format!(".{}.init-{suffix}", file_name.to_string_lossy()));
+
         let mut vault = Vault {
             keys: Keys::derive(&vault_key)?,
-            store,
+            store: Store::create(&tmp).await?,
             header,
             index: Some(Index::default()),
         };
-        {
-            let h = &vault.header;
-            let mut tx = vault.store.begin_write().await?;
-            sqlx::query(
-                "INSERT INTO vault_header (singleton, vault_id, format_version, kdf_algorithm, kdf_salt,
-                   kdf_memory_kib, kdf_iterations, kdf_parallelism, wrapped_vault_key, created_at, updated_at)
-                 VALUES (1, ?, ?, 'argon2id-v19', ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&h.vault_id[..])
-            .bind(VAULT_FORMAT_VERSION)
-            .bind(&h.salt)
-            .bind(i64::from(kdf.memory_kib))
-            .bind(i64::from(kdf.iterations))
-            .bind(i64::from(kdf.parallelism))
-            .bind(&h.wrapped_vault_key)
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            crate::audit::append(
-                &mut tx,
-                &vault.keys,
-                &vault.header,
-                AuditAction::VaultCreated,
-                None,
-                "",
-            )
-            .await?;
-            tx.commit().await?;
-        }
-        Ok(vault)
+        let written = vault.write_header().await;
+        let Vault {
+            keys,
+            store,
+            header,
+            index,
+        } = vault;
+        let closed = store.close().await;
+        let linked = written.and(closed).and_then(|()| {
+            std::fs::hard_link(&tmp, path).map_err(|e| match e.kind() {
+                std::io::ErrorKind::AlreadyExists => Error::VaultExists(path.display().to_string()),
+                _ => e.into(),
+            })
+        });
+        crate::store::remove_with_side_files(&tmp);
+        linked?;
+        crate::store::sync_parent_dir(path);
+        Ok(Vault {
+            keys,
+            store: Store::open(path).await?,
+            header,
+            index,
+        })
+    }
+
+    async fn write_header(&mut self) -> Result<()> {
+        let h = &self.header;
+        let now = now_ms();
+        let mut tx = self.store.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO vault_header (singleton, vault_id, format_version, kdf_algorithm, kdf_salt,
+               kdf_memory_kib, kdf_iterations, kdf_parallelism, wrapped_vault_key, created_at, updated_at)
+             VALUES (1, ?, ?, 'argon2id-v19', ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&h.vault_id[..])
+        .bind(VAULT_FORMAT_VERSION)
+        .bind(&h.salt)
+        .bind(i64::from(h.kdf.memory_kib))
+        .bind(i64::from(h.kdf.iterations))
+        .bind(i64::from(h.kdf.parallelism))
+        .bind(&h.wrapped_vault_key)
+        .bind(now)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        crate::audit::append(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            AuditAction::VaultCreated,
+            None,
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
