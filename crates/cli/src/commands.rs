@@ -12,7 +12,8 @@ use tessera_core::crypto::KdfParams;
 use tessera_core::rotation::Generator;
 use tessera_core::transfer::{self, ImportFormat};
 use tessera_core::{
-    Error, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, LockedVault, NewItem, Query, Result, Vault, Zeroizing,
+    Error, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, LockedVault, NewItem, Query, Result, Vault,
+    Zeroizing,
 };
 
 fn vault_path(cli: &Cli) -> Result<PathBuf> {
@@ -191,7 +192,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Show { name, reveal } => {
             let mut vault = unlock(&cli).await?;
             let view = vault.item(name).await?;
-            let value = if *reveal { Some(vault.value(name).await?) } else { None };
+            let value = if *reveal {
+                Some(vault.value(name).await?)
+            } else {
+                None
+            };
             let s = &view.summary;
             let d = &view.details;
             if cli.json {
@@ -241,7 +246,11 @@ pub async fn run(cli: Cli) -> Result<()> {
                     println!("{k:<9} {v}");
                 }
                 for f in &d.fields {
-                    let shown = if f.hidden && !reveal { "••••••••" } else { f.value.as_str() };
+                    let shown = if f.hidden && !reveal {
+                        "••••••••"
+                    } else {
+                        f.value.as_str()
+                    };
                     println!("{:<9} {}: {shown}", "Field", f.name);
                 }
                 if let Some(n) = &d.notes {
@@ -372,7 +381,11 @@ pub async fn run(cli: Cli) -> Result<()> {
                             v.seq.to_string(),
                             output::time(v.created_at),
                             v.retired_at.map(output::time).unwrap_or_else(|| "current".into()),
-                            if *reveal { v.value.to_string() } else { "••••••••".into() },
+                            if *reveal {
+                                v.value.to_string()
+                            } else {
+                                "••••••••".into()
+                            },
                         ]
                     })
                     .collect();
@@ -380,7 +393,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             vault.close().await
         }
-        Command::Passwd { new_password_file, kdf } => {
+        Command::Passwd {
+            new_password_file,
+            kdf,
+        } => {
             let path = vault_path(&cli)?;
             let locked = LockedVault::open(&path).await?;
             let current_params = locked.kdf_params();
@@ -401,8 +417,8 @@ pub async fn run(cli: Cli) -> Result<()> {
             out,
             backup_password_file,
         } => {
-            let password = secrets::master_password(cli.password_file.as_deref())?;
             let locked = LockedVault::open(&vault_path(&cli)?).await?;
+            let password = secrets::master_password(cli.password_file.as_deref())?;
             let mut vault = locked.unlock(&password).await?;
             let backup_password = match backup_password_file {
                 Some(p) => secrets::read_file(p, "backup password")?,
@@ -422,11 +438,16 @@ pub async fn run(cli: Cli) -> Result<()> {
             if cli.json {
                 print_json(&json!(entries
                     .iter()
-                    .map(|e| json!({"seq": e.seq, "at": output::time(e.at), "action": e.action,
-                                    "item_id": e.item_id, "detail": e.detail}))
+                    .map(
+                        |e| json!({"seq": e.seq, "at": output::time(e.at), "action": e.action,
+                                    "item_id": e.item_id, "detail": e.detail})
+                    )
                     .collect::<Vec<_>>()));
             } else if *verify {
-                println!("The audit log is intact: {} entries, chain verified.", entries.len());
+                println!(
+                    "The audit log is intact: {} entries, chain verified.",
+                    entries.len()
+                );
             } else {
                 let rows: Vec<Vec<String>> = entries
                     .iter()
@@ -475,8 +496,8 @@ async fn import(cli: &Cli, format: &str, file: &Path, backup_password_file: Opti
     let bytes = Zeroizing::new(
         std::fs::read(file).map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))?,
     );
-    let password = secrets::master_password(cli.password_file.as_deref())?;
     let locked = LockedVault::open(&vault_path(cli)?).await?;
+    let password = secrets::master_password(cli.password_file.as_deref())?;
     let parsed = match format {
         ImportFormat::TesseraBackup => {
             let backup_password = match backup_password_file {

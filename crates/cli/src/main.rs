@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "tessera", version, about = "A personal vault for API keys, tokens and secrets")]
+#[command(
+    name = "tessera",
+    version,
+    about = "A personal vault for API keys, tokens and secrets"
+)]
 pub struct Cli {
     /// Vault file [default: $XDG_DATA_HOME/tessera/vault.db]
     #[arg(long, global = true, env = "TESSERA_VAULT", value_name = "PATH")]

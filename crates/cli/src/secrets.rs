@@ -18,16 +18,19 @@ fn chomp(mut s: Zeroizing<String>) -> Zeroizing<String> {
 
 pub fn read_file(path: &Path, what: &str) -> Result<Zeroizing<String>> {
     let bytes = Zeroizing::new(
-        std::fs::read(path).map_err(|e| Error::invalid(format!("cannot read the {what} file {}: {e}", path.display())))?,
+        std::fs::read(path)
+            .map_err(|e| Error::invalid(format!("cannot read the {what} file {}: {e}", path.display())))?,
     );
-    let s = std::str::from_utf8(&bytes).map_err(|_| Error::invalid(format!("the {what} file is not UTF-8")))?;
+    let s =
+        std::str::from_utf8(&bytes).map_err(|_| Error::invalid(format!("the {what} file is not UTF-8")))?;
     Ok(chomp(Zeroizing::new(s.to_owned())))
 }
 
 pub fn read_stdin_value() -> Result<Zeroizing<String>> {
     let mut buf = Zeroizing::new(Vec::new());
     std::io::stdin().read_to_end(&mut buf)?;
-    let s = std::str::from_utf8(&buf).map_err(|_| Error::invalid("the value on standard input is not UTF-8"))?;
+    let s =
+        std::str::from_utf8(&buf).map_err(|_| Error::invalid("the value on standard input is not UTF-8"))?;
     Ok(chomp(Zeroizing::new(s.to_owned())))
 }
 
