@@ -114,16 +114,28 @@ async fn run(path: PathBuf, password: String, repeats: usize, item_name: Option<
     }
 
     println!("vault {} with {n_items} items", path.display());
-    report("LockedVault::open", t_open);
+    let open = report("LockedVault::open", t_open);
     let unlock = report("unlock (KDF + unwrap + subkeys)", t_unlock);
     let kdf = report("KDF alone (derive_password_key)", t_kdf);
     println!("{:<44} ~{:>8.2} ms", "unlock minus KDF", unlock - kdf);
     let load = report("load_index", t_load);
+    let after_kdf = open + (unlock - kdf).max(0.0) + load;
+    println!(
+        "{:<44} ~{:>8.2} ms",
+        "open + unlock + load_index, minus the KDF", after_kdf
+    );
+    let (mut search_max, mut list_all) = (0.0f64, 0.0);
     for (q, times, hits) in searches {
-        report(&format!("search {q:?} ({hits} hits)"), times);
+        let med = report(&format!("search {q:?} ({hits} hits)"), times);
+        if q.is_empty() {
+            list_all = med;
+        } else {
+            search_max = search_max.max(med);
+        }
     }
+    let mut value = 0.0;
     if let Some(name) = &item_name {
-        report(&format!("value({name:?}) (name-tag lookup + open)"), t_value);
+        value = report(&format!("value({name:?}) (name-tag lookup + open)"), t_value);
     }
 
     // ---- the parts of load_index -------------------------------------------------
@@ -257,5 +269,11 @@ async fn run(path: PathBuf, password: String, repeats: usize, item_name: Option<
         100.0 * json / total,
         100.0 * sum / total,
         100.0 * build / total
+    );
+    // One line for scripts/bench/run.sh (medians, ms).
+    println!(
+        "RESULT items={n_items} open_ms={open:.2} unlock_ms={unlock:.2} kdf_ms={kdf:.2} load_index_ms={load:.2} \
+         after_kdf_ms={after_kdf:.2} search_max_ms={search_max:.3} list_all_ms={list_all:.2} value_ms={value:.2} \
+         sql_ms={sql:.2} aead_ms={aead:.2} json_ms={json:.2} summary_ms={sum:.2} index_build_ms={build:.2}"
     );
 }

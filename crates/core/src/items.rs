@@ -525,9 +525,18 @@ impl Vault {
         })
     }
 
-    /// The current value of an item.
+    /// The current value of an item. Its details are opened too, so damage
+    /// anywhere in the item is reported rather than half-read.
     pub async fn value(&mut self, name_or_id: &str) -> Result<Zeroizing<String>> {
         let loc = self.locate(name_or_id).await?;
+        open_details(
+            &self.keys,
+            &self.header,
+            &loc.id,
+            loc.kind,
+            &loc.meta.name,
+            &loc.details_blob,
+        )?;
         let (seq, blob): (i64, Vec<u8>) =
             sqlx::query_as("SELECT seq, value FROM item_values WHERE item_id = ? ORDER BY seq DESC LIMIT 1")
                 .bind(&loc.id[..])

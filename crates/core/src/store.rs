@@ -1,7 +1,7 @@
 //! The SQLite file: connection settings, embedded migrations, file modes.
 
 use crate::error::{Error, Result};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, Connection, SqliteConnection};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -34,7 +34,7 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         }
-        match Self::connect(path).await {
+        match Self::connect(path, Expect::Empty).await {
             Ok(store) => Ok(store),
             Err(e) => {
                 // Nothing was stored yet: leave no half-made vault behind.
@@ -49,14 +49,15 @@ impl Store {
         if !path.is_file() {
             return Err(Error::VaultNotFound(path.display().to_string()));
         }
-        Self::connect(path).await
+        Self::connect(path, Expect::Vault).await
     }
 
-    async fn connect(path: &Path) -> Result<Self> {
+    async fn connect(path: &Path, expect: Expect) -> Result<Self> {
+        // No journal-mode pragma yet: until the file is known to be ours,
+        // nothing may be written to it.
         let opts = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(false)
-            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT)
@@ -64,7 +65,10 @@ impl Store {
             .pragma("secure_delete", "ON")
             .disable_statement_logging();
         let mut conn = opts.connect().await?;
-        check_is_vault(&mut conn).await?;
+        check_file(&mut conn, expect).await?;
+        sqlx::query("PRAGMA journal_mode = WAL")
+            .execute(&mut conn)
+            .await?;
         MIGRATOR.run(&mut conn).await?;
         restrict_side_files(path);
         Ok(Self {
@@ -89,19 +93,29 @@ impl Store {
     }
 }
 
-/// A non-empty database without our tables is someone else's file: refuse it
-/// rather than adding a schema to it.
-async fn check_is_vault(conn: &mut SqliteConnection) -> Result<()> {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// A file we just created.
+    Empty,
+    /// An existing vault.
+    Vault,
+}
+
+/// Refuses, before anything is written, a file that is not what we expect:
+/// an empty or foreign database is never given our schema by `open`.
+async fn check_file(conn: &mut SqliteConnection, expect: Expect) -> Result<()> {
     let tables: Vec<(String,)> = sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table'")
         .fetch_all(&mut *conn)
         .await?;
-    if tables.is_empty() {
-        return Ok(());
+    let is_vault = tables.iter().any(|(n,)| n == "vault_header");
+    match expect {
+        Expect::Empty if tables.is_empty() => Ok(()),
+        Expect::Vault if is_vault => Ok(()),
+        Expect::Vault if tables.is_empty() => {
+            Err(Error::Corrupt("the file is empty, not a Tessera vault".into()))
+        }
+        _ => Err(Error::Corrupt("this file is not a Tessera vault".into())),
     }
-    if !tables.iter().any(|(n,)| n == "vault_header") {
-        return Err(Error::Corrupt("this file is not a Tessera vault".into()));
-    }
-    Ok(())
 }
 
 /// SQLite gives `-wal`/`-shm` the database file's mode; make sure of it.

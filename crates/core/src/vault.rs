@@ -100,6 +100,8 @@ impl LockedVault {
                 // Same derivation work as the success path, then the delay.
                 let _ = Keys::derive(&SecretKey::random()?);
                 tokio::time::sleep(WRONG_PASSWORD_DELAY).await;
+                // Close cleanly so SQLite removes its -wal/-shm side files.
+                let _ = self.store.close().await;
                 Err(e)
             }
         }

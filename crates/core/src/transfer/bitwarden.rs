@@ -42,9 +42,20 @@ struct Item {
     #[serde(default)]
     ssh_key: Option<SshKey>,
     #[serde(default)]
+    password_history: Option<Vec<OldPassword>>,
+    #[serde(default)]
     creation_date: Option<String>,
     #[serde(default)]
     revision_date: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct OldPassword {
+    #[serde(default)]
+    last_used_date: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -99,6 +110,33 @@ fn value(v: String, at: Option<i64>) -> Vec<ImportedValue> {
         created_at: at,
         retired_at: None,
     }]
+}
+
+/// A login's earlier passwords become its retired versions, oldest first.
+fn with_history(item: &Item, current: String, updated: Option<i64>) -> Vec<ImportedValue> {
+    let mut old: Vec<(Option<i64>, String)> = match (item.kind, &item.password_history) {
+        (1, Some(h)) => h
+            .iter()
+            .filter_map(|p| {
+                Some((
+                    p.last_used_date.as_deref().and_then(parse_time),
+                    filled(&p.password)?,
+                ))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    old.sort_by_key(|(at, _)| *at);
+    let mut versions: Vec<ImportedValue> = old
+        .into_iter()
+        .map(|(at, v)| ImportedValue {
+            value: v,
+            created_at: None,
+            retired_at: at,
+        })
+        .collect();
+    versions.extend(value(current, updated));
+    versions
 }
 
 pub fn parse(bytes: &[u8]) -> Result<Parsed> {
@@ -272,7 +310,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
             created_at: created,
             updated_at: updated,
             expires_at: None,
-            versions: value(main_value, updated),
+            versions: with_history(&item, main_value, updated),
         });
     }
     Ok(parsed)

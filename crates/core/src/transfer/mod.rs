@@ -182,15 +182,21 @@ impl Vault {
             )?;
             let mut values = Vec::with_capacity(item.versions.len());
             let last = item.versions.len();
+            // A version without its own date starts when the one before it
+            // was retired (or when the item was created).
+            let mut previous_end = item.created_at;
             for (k, v) in item.versions.iter().enumerate() {
                 let seq = k as i64 + 1;
                 let blob = items::seal_value(&self.keys, &self.header, &id, item.kind, seq, &v.value)?;
-                let created = v.created_at.unwrap_or(now);
+                let mut created = v.created_at.or(previous_end).unwrap_or(now);
                 let retired = if k + 1 == last {
                     None
                 } else {
-                    Some(v.retired_at.unwrap_or(created))
+                    let r = v.retired_at.unwrap_or(created);
+                    created = created.min(r);
+                    Some(r)
                 };
+                previous_end = retired;
                 values.push((seq, created, retired, blob));
             }
             let tag = items::name_tag(&self.keys, &item.meta.name);
