@@ -13,6 +13,8 @@ missing=()
 command -v cc >/dev/null || missing+=(build-essential)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 python3 -c 'import sqlite3' 2>/dev/null || missing+=(python3)
+command -v dbus-run-session >/dev/null || missing+=(dbus-x11)
+command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
 if ((${#missing[@]})); then
   echo "==> installing ${missing[*]}"
   apt-get update -qq
@@ -29,3 +31,7 @@ echo "==> benchmarks compile"
 cargo bench --workspace --locked --no-run
 echo "==> tests"
 cargo test --workspace --locked
+echo "==> OS keyring against a real Secret Service (gnome-keyring in a private D-Bus session)"
+dbus-run-session -- sh -c 'printf tessera-test | gnome-keyring-daemon --components=secrets --unlock >/dev/null &&
+  TESSERA_REAL_KEYRING=1 cargo test --locked -p tessera-core --test device real_secret_service -- --exact' 2>&1 |
+  grep -v "Failed to set fd limit"

@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tessera_core::crypto::KdfParams;
+use tessera_core::keychain::Keychain;
 use tessera_core::rotation::Generator;
 use tessera_core::transfer::{self, ImportFormat};
 use tessera_core::{
@@ -27,7 +28,17 @@ async fn unlock(cli: &Cli) -> Result<Vault> {
     let path = vault_path(cli)?;
     let locked = LockedVault::open(&path).await?;
     let password = secrets::master_password(cli.password_file.as_deref())?;
-    locked.unlock(&password).await
+    unlock_locked(locked, &password).await
+}
+
+/// The OS keyring is asked only for vaults that use a device secret.
+async fn unlock_locked(locked: LockedVault, password: &str) -> Result<Vault> {
+    if locked.needs_device_secret() {
+        let keychain = Keychain::system();
+        locked.unlock_with_keychain(password, &keychain).await
+    } else {
+        locked.unlock(password).await
+    }
 }
 
 /// Parses `YYYY-MM-DD` (midnight UTC) or an RFC 3339 date-time.
@@ -401,7 +412,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let locked = LockedVault::open(&path).await?;
             let current_params = locked.kdf_params();
             let current = secrets::master_password(cli.password_file.as_deref())?;
-            let mut vault = locked.unlock(&current).await?;
+            let mut vault = unlock_locked(locked, &current).await?;
             let new = secrets::new_password(new_password_file.as_deref(), "New master password")?;
             let params = kdf_params(kdf, Some(current_params))?;
             vault.change_password(&current, &new, params).await?;
@@ -419,7 +430,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         } => {
             let locked = LockedVault::open(&vault_path(&cli)?).await?;
             let password = secrets::master_password(cli.password_file.as_deref())?;
-            let mut vault = locked.unlock(&password).await?;
+            let mut vault = unlock_locked(locked, &password).await?;
             let backup_password = match backup_password_file {
                 Some(p) => secrets::read_file(p, "backup password")?,
                 None => password,
@@ -431,6 +442,15 @@ pub async fn run(cli: Cli) -> Result<()> {
                 eprintln!("Wrote an encrypted backup of {n} item(s) to {}.", out.display());
             }
             vault.close().await
+        }
+        Command::RestoreDeviceSecret => {
+            let locked = LockedVault::open(&vault_path(&cli)?).await?;
+            eprintln!("Type the secret from the recovery kit, then press Enter:");
+            let mut line = Zeroizing::new(String::new());
+            std::io::stdin().read_line(&mut line)?;
+            locked.restore_device_secret(&line, &Keychain::system())?;
+            eprintln!("The device secret is back in this device's keyring.");
+            locked.close().await
         }
         Command::Audit { verify } => {
             let mut vault = unlock(&cli).await?;
@@ -508,7 +528,7 @@ async fn import(cli: &Cli, format: &str, file: &Path, backup_password_file: Opti
         }
         other => transfer::parse(other, &bytes)?,
     };
-    let mut vault = locked.unlock(&password).await?;
+    let mut vault = unlock_locked(locked, &password).await?;
     let bar = if std::io::stderr().is_terminal() && !cli.json {
         let bar = ProgressBar::new(parsed.items.len() as u64);
         if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} items") {

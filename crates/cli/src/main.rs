@@ -198,6 +198,8 @@ pub enum Command {
         #[arg(long, value_name = "PATH")]
         backup_password_file: Option<PathBuf>,
     },
+    /// Put the device secret from a recovery kit into this device's keyring
+    RestoreDeviceSecret,
     /// Show the audit log; --verify checks its hash chain
     Audit {
         #[arg(long)]

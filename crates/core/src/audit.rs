@@ -20,6 +20,7 @@ pub enum AuditAction {
     ItemRotated,
     ItemsImported,
     VaultExported,
+    DeviceUnlockChanged,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -31,6 +31,14 @@ pub enum Error {
     Import(String),
     #[error("the audit log has been tampered with: {0}")]
     AuditBroken(String),
+    #[error("the OS keyring is not available: {0}")]
+    KeyringUnavailable(String),
+    #[error("this vault also needs its device secret, which is not in this device's keyring; restore it from the recovery kit")]
+    DeviceSecretMissing,
+    #[error("quick unlock has expired; unlock with the master password")]
+    QuickUnlockExpired,
+    #[error("quick unlock is not set up on this device")]
+    QuickUnlockOff,
     #[error("storage error: {0}")]
     Storage(String),
     #[error("i/o error: {0}")]
@@ -57,6 +65,10 @@ impl Error {
             Error::Invalid(_) => "input.invalid",
             Error::Import(_) => "import.invalid",
             Error::AuditBroken(_) => "audit.broken",
+            Error::KeyringUnavailable(_) => "keyring.unavailable",
+            Error::DeviceSecretMissing => "vault.device_secret_missing",
+            Error::QuickUnlockExpired => "quick_unlock.expired",
+            Error::QuickUnlockOff => "quick_unlock.off",
             Error::Storage(_) => "store.failure",
             Error::Io(_) => "io.failure",
         }

@@ -5,11 +5,14 @@
 
 pub mod audit;
 pub mod crypto;
+pub mod device;
 pub mod error;
 pub mod items;
+pub mod keychain;
 pub mod rotation;
 pub mod search;
 pub mod store;
+pub mod strength;
 pub mod transfer;
 pub mod vault;
 

@@ -25,6 +25,8 @@ pub(crate) struct Header {
     pub salt: Vec<u8>,
     pub device_secret_required: bool,
     pub wrapped_vault_key: Vec<u8>,
+    /// The unlock key sealed by a key kept in the OS keyring, and its expiry.
+    pub quick_unlock: Option<(Vec<u8>, i64)>,
 }
 
 /// The working keys, all derived from the vault key.
@@ -55,6 +57,8 @@ pub struct Vault {
     pub(crate) header: Header,
     pub(crate) keys: Keys,
     pub(crate) index: Option<Index>,
+    /// Held while unlocked when the vault uses two-secret derivation.
+    pub(crate) device_secret: Option<SecretKey>,
 }
 
 fn wrap_aad(vault_id: &[u8]) -> Vec<u8> {
@@ -80,22 +84,23 @@ impl LockedVault {
         self.store.path()
     }
 
-    /// Runs the full KDF whatever happens, so a wrong password costs at least
-    /// as much as a right one.
+    /// Unlocks with the master password alone. A vault that also needs its
+    /// device secret refuses with `vault.device_secret_missing`; see
+    /// [`LockedVault::unlock_with_keychain`].
     pub async fn unlock(self, password: &str) -> Result<Vault> {
         if self.header.device_secret_required {
-            return Err(Error::invalid(
-                "this vault needs its device secret; unlock it from the device that holds it",
-            ));
+            let _ = self.store.close().await;
+            return Err(Error::DeviceSecretMissing);
         }
-        let vault_key = unwrap_vault_key(&self.header, password, None).await;
+        self.unlock_with(password, None).await
+    }
+
+    /// Runs the full KDF whatever happens, so a wrong password costs at least
+    /// as much as a right one.
+    pub(crate) async fn unlock_with(self, password: &str, device_secret: Option<SecretKey>) -> Result<Vault> {
+        let vault_key = unwrap_vault_key(&self.header, password, device_secret.clone()).await;
         match vault_key {
-            Ok(vk) => Ok(Vault {
-                keys: Keys::derive(&vk)?,
-                store: self.store,
-                header: self.header,
-                index: None,
-            }),
+            Ok(vk) => Ok(self.into_unlocked(&vk, device_secret)?),
             Err(e) => {
                 // Same derivation work as the success path, then the delay.
                 let _ = Keys::derive(&SecretKey::random()?);
@@ -107,12 +112,57 @@ impl LockedVault {
         }
     }
 
+    pub(crate) fn into_unlocked(
+        self,
+        vault_key: &SecretKey,
+        device_secret: Option<SecretKey>,
+    ) -> Result<Vault> {
+        Ok(Vault {
+            keys: Keys::derive(vault_key)?,
+            store: self.store,
+            header: self.header,
+            index: None,
+            device_secret,
+        })
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// True if this vault also needs a device secret to open.
+    pub fn needs_device_secret(&self) -> bool {
+        self.header.device_secret_required
+    }
+
+    /// The vault id, as bound into every ciphertext.
+    pub fn id_hex(&self) -> String {
+        hex(&self.header.vault_id)
+    }
+
     pub async fn close(self) -> Result<()> {
         self.store.close().await
     }
 }
 
-async fn unwrap_vault_key(
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub(crate) fn wrap_vault_key(header: &Header, unlock: &SecretKey, vault_key: &SecretKey) -> Result<Vec<u8>> {
+    Ok(Sealer::new(unlock)?.seal(vault_key.expose(), &wrap_aad(&header.vault_id))?)
+}
+
+/// Opens the wrapped vault key with an unlock key.
+pub(crate) fn open_vault_key(header: &Header, unlock: &SecretKey) -> Result<SecretKey> {
+    let raw = Sealer::new(unlock)?
+        .open(&header.wrapped_vault_key, &wrap_aad(&header.vault_id))
+        .map_err(|_| crypto::CryptoError::WrongPassword)?;
+    SecretKey::from_bytes(&raw)
+        .ok_or_else(|| Error::Corrupt("the wrapped vault key has the wrong length".into()))
+}
+
+pub(crate) async fn unwrap_vault_key(
     header: &Header,
     password: &str,
     device_secret: Option<SecretKey>,
@@ -127,34 +177,47 @@ async fn unwrap_vault_key(
             .await
             .map_err(|_| Error::Storage("key derivation task failed".into()))??;
     let unlock = crypto::unlock_key(&password_key, device_secret.as_ref())?;
-    let sealer = Sealer::new(&unlock)?;
-    let raw = sealer
-        .open(&header.wrapped_vault_key, &wrap_aad(&header.vault_id))
-        .map_err(|_| crypto::CryptoError::WrongPassword)?;
-    SecretKey::from_bytes(&raw)
-        .ok_or_else(|| Error::Corrupt("the wrapped vault key has the wrong length".into()))
+    open_vault_key(header, &unlock)
 }
 
-async fn derive_unlock_key(password: &str, salt: Vec<u8>, kdf: KdfParams) -> Result<SecretKey> {
+pub(crate) async fn derive_unlock_key(
+    password: &str,
+    salt: Vec<u8>,
+    kdf: KdfParams,
+    device_secret: Option<&SecretKey>,
+) -> Result<SecretKey> {
     let password = crypto::normalize_password(password);
     let key =
         tokio::task::spawn_blocking(move || crypto::derive_password_key(password.as_bytes(), &salt, &kdf))
             .await
             .map_err(|_| Error::Storage("key derivation task failed".into()))??;
-    crypto::unlock_key(&key, None).map_err(Into::into)
+    crypto::unlock_key(&key, device_secret).map_err(Into::into)
 }
 
-/// vault_id, format_version, salt, m, t, p, device_secret_required, wrapped key.
-type HeaderRow = (Vec<u8>, i64, Vec<u8>, i64, i64, i64, i64, Vec<u8>);
+/// vault_id, format_version, salt, m, t, p, device_secret_required, wrapped
+/// key, quick unlock blob and expiry.
+type HeaderRow = (
+    Vec<u8>,
+    i64,
+    Vec<u8>,
+    i64,
+    i64,
+    i64,
+    i64,
+    Vec<u8>,
+    Option<Vec<u8>>,
+    Option<i64>,
+);
 
 async fn read_header(store: &mut Store) -> Result<Header> {
     let row: Option<HeaderRow> = sqlx::query_as(
         "SELECT vault_id, format_version, kdf_salt, kdf_memory_kib, kdf_iterations, kdf_parallelism,
-                device_secret_required, wrapped_vault_key FROM vault_header WHERE singleton = 1",
+                device_secret_required, wrapped_vault_key, quick_unlock, quick_unlock_expires
+         FROM vault_header WHERE singleton = 1",
     )
     .fetch_optional(&mut store.conn)
     .await?;
-    let Some((id, version, salt, m, t, p, ds, wrapped)) = row else {
+    let Some((id, version, salt, m, t, p, ds, wrapped, quick, quick_until)) = row else {
         return Err(Error::Corrupt("the vault header is missing".into()));
     };
     if version > VAULT_FORMAT_VERSION {
@@ -176,6 +239,7 @@ async fn read_header(store: &mut Store) -> Result<Header> {
         salt,
         device_secret_required: ds != 0,
         wrapped_vault_key: wrapped,
+        quick_unlock: quick.zip(quick_until),
     })
 }
 
@@ -198,7 +262,7 @@ impl Vault {
             .ok_or_else(|| Error::invalid(format!("{} is not a file path", path.display())))?;
         let vault_id: [u8; 16] = crypto::random_bytes()?;
         let salt: [u8; SALT_LEN] = crypto::random_bytes()?;
-        let unlock = derive_unlock_key(password, salt.to_vec(), kdf).await?;
+        let unlock = derive_unlock_key(password, salt.to_vec(), kdf, None).await?;
         let vault_key = SecretKey::random()?;
         let wrapped = Sealer::new(&unlock)?.seal(vault_key.expose(), &wrap_aad(&vault_id))?;
         let header = Header {
@@ -207,6 +271,7 @@ impl Vault {
             salt: salt.to_vec(),
             device_secret_required: false,
             wrapped_vault_key: wrapped,
+            quick_unlock: None,
         };
         let suffix: [u8; 6] = crypto::random_bytes()?;
         let suffix: String = suffix.iter().map(|b| format!("{b:02x}")).collect();
@@ -217,6 +282,7 @@ impl Vault {
             store: Store::create(&tmp).await?,
             header,
             index: Some(Index::default()),
+            device_secret: None,
         };
         let written = vault.write_header().await;
         let Vault {
@@ -224,6 +290,7 @@ impl Vault {
             store,
             header,
             index,
+            ..
         } = vault;
         let closed = store.close().await;
         let linked = written.and(closed).and_then(|()| {
@@ -240,6 +307,7 @@ impl Vault {
             store: Store::open(path).await?,
             header,
             index,
+            device_secret: None,
         })
     }
 
@@ -286,6 +354,7 @@ impl Vault {
 
     /// Drops every key and decrypted entry; the file stays open.
     pub fn lock(self) -> LockedVault {
+        // Keys, device secret and index drop (and zeroize) here.
         LockedVault {
             store: self.store,
             header: self.header,
@@ -305,14 +374,15 @@ impl Vault {
         let kdf = kdf.unwrap_or(self.header.kdf);
         kdf.check()?;
         // Prove the caller knows the current password before re-wrapping.
-        let vault_key = unwrap_vault_key(&self.header, current, None).await?;
+        let vault_key = unwrap_vault_key(&self.header, current, self.device_secret.clone()).await?;
         let salt: [u8; SALT_LEN] = crypto::random_bytes()?;
-        let unlock = derive_unlock_key(new, salt.to_vec(), kdf).await?;
-        let wrapped = Sealer::new(&unlock)?.seal(vault_key.expose(), &wrap_aad(&self.header.vault_id))?;
+        let unlock = derive_unlock_key(new, salt.to_vec(), kdf, self.device_secret.as_ref()).await?;
+        let wrapped = wrap_vault_key(&self.header, &unlock, &vault_key)?;
         let mut tx = self.store.begin_write().await?;
         sqlx::query(
             "UPDATE vault_header SET kdf_salt = ?, kdf_memory_kib = ?, kdf_iterations = ?, kdf_parallelism = ?,
-               wrapped_vault_key = ?, updated_at = ? WHERE singleton = 1",
+               wrapped_vault_key = ?, updated_at = ?, quick_unlock = NULL, quick_unlock_expires = NULL
+             WHERE singleton = 1",
         )
         .bind(&salt[..])
         .bind(i64::from(kdf.memory_kib))
@@ -335,11 +405,13 @@ impl Vault {
         self.header.salt = salt.to_vec();
         self.header.kdf = kdf;
         self.header.wrapped_vault_key = wrapped;
+        // The quick-unlock blob held the old unlock key: it is gone.
+        self.header.quick_unlock = None;
         Ok(())
     }
 
     /// The vault id, as bound into every ciphertext.
     pub fn id_hex(&self) -> String {
-        self.header.vault_id.iter().map(|b| format!("{b:02x}")).collect()
+        hex(&self.header.vault_id)
     }
 }
