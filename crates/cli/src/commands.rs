@@ -1,11 +1,11 @@
 //! One function per command: parse, call the core, render.
 
-use crate::output::{self, print_json, summary_json, table};
+use crate::output::{self, outln, print_json, summary_json, table};
 use crate::secrets;
 use crate::{Cli, Command, GeneratorArgs, KdfArgs, ValueSource};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tessera_core::crypto::KdfParams;
@@ -150,7 +150,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             };
             let s = vault.add(item).await?;
             if cli.json {
-                print_json(&summary_json(&s));
+                print_json(&summary_json(&s))?;
             } else {
                 eprintln!("Added {} {:?}.", s.kind, s.name);
             }
@@ -161,11 +161,9 @@ pub async fn run(cli: Cli) -> Result<()> {
             let mut vault = unlock(&cli).await?;
             let value = vault.field(name, &field).await?;
             if cli.json {
-                print_json(&json!({ "name": name, "value": value.as_str() }));
+                print_json(&json!({ "name": name, "value": value.as_str() }))?;
             } else {
-                let mut out = std::io::stdout().lock();
-                out.write_all(value.as_bytes())?;
-                out.write_all(b"\n")?;
+                outln!("{}", value.as_str())?;
             }
             vault.close().await
         }
@@ -179,7 +177,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let items = vault.list(&q).await?;
             let damaged: Vec<String> = vault.load_index().await?.damaged().to_vec();
             if cli.json {
-                print_json(&json!(items.iter().map(summary_json).collect::<Vec<_>>()));
+                print_json(&json!(items.iter().map(summary_json).collect::<Vec<_>>()))?;
             } else {
                 let rows: Vec<Vec<String>> = items
                     .iter()
@@ -193,7 +191,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                         ]
                     })
                     .collect();
-                table(&["NAME", "KIND", "SERVICE", "EXPIRES", "TAGS"], &rows);
+                table(&["NAME", "KIND", "SERVICE", "EXPIRES", "TAGS"], &rows)?;
             }
             for d in damaged {
                 eprintln!("warning[vault.corrupt]: {d}");
@@ -225,7 +223,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 if let Some(val) = &value {
                     v["value"] = json!(val.as_str());
                 }
-                print_json(&v);
+                print_json(&v)?;
             } else {
                 let mut lines = vec![
                     ("Name", s.name.clone()),
@@ -254,7 +252,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 }
                 lines.push(("Versions", view.versions.to_string()));
                 for (k, v) in lines {
-                    println!("{k:<9} {v}");
+                    outln!("{k:<9} {v}")?;
                 }
                 for f in &d.fields {
                     let shown = if f.hidden && !reveal {
@@ -262,14 +260,14 @@ pub async fn run(cli: Cli) -> Result<()> {
                     } else {
                         f.value.as_str()
                     };
-                    println!("{:<9} {}: {shown}", "Field", f.name);
+                    outln!("{:<9} {}: {shown}", "Field", f.name)?;
                 }
                 if let Some(n) = &d.notes {
-                    println!("Notes     {n}");
+                    outln!("Notes     {n}")?;
                 }
                 match &value {
-                    Some(v) => println!("Value     {}", v.as_str()),
-                    None => println!("Value     •••••••• (use --reveal or `tessera get`)"),
+                    Some(v) => outln!("Value     {}", v.as_str())?,
+                    None => outln!("Value     •••••••• (use --reveal or `tessera get`)")?,
                 }
             }
             vault.close().await
@@ -322,7 +320,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let mut vault = unlock(&cli).await?;
             let s = vault.edit(name, edit).await?;
             if cli.json {
-                print_json(&summary_json(&s));
+                print_json(&summary_json(&s))?;
             } else {
                 eprintln!("Updated {:?}.", s.name);
             }
@@ -345,7 +343,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             let s = vault.remove(name).await?;
             if cli.json {
-                print_json(&summary_json(&s));
+                print_json(&summary_json(&s))?;
             } else {
                 eprintln!("Deleted {:?}.", s.name);
             }
@@ -361,7 +359,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             let value = value_from(source, generator)?;
             let s = vault.rotate(name, &value, reason).await?;
             if cli.json {
-                print_json(&summary_json(&s));
+                print_json(&summary_json(&s))?;
             } else {
                 eprintln!("Rotated {:?}; the previous value is kept in its history.", s.name);
             }
@@ -383,7 +381,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                         })
                     })
                     .collect();
-                print_json(&json!({ "id": s.id, "name": s.name, "versions": list }));
+                print_json(&json!({ "id": s.id, "name": s.name, "versions": list }))?;
             } else {
                 let rows: Vec<Vec<String>> = versions
                     .iter()
@@ -400,7 +398,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                         ]
                     })
                     .collect();
-                table(&["VERSION", "CREATED", "RETIRED", "VALUE"], &rows);
+                table(&["VERSION", "CREATED", "RETIRED", "VALUE"], &rows)?;
             }
             vault.close().await
         }
@@ -437,7 +435,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             };
             let n = vault.export_backup(out, &backup_password).await?;
             if cli.json {
-                print_json(&json!({ "exported": n, "file": out }));
+                print_json(&json!({ "exported": n, "file": out }))?;
             } else {
                 eprintln!("Wrote an encrypted backup of {n} item(s) to {}.", out.display());
             }
@@ -462,12 +460,12 @@ pub async fn run(cli: Cli) -> Result<()> {
                         |e| json!({"seq": e.seq, "at": output::time(e.at), "action": e.action,
                                     "item_id": e.item_id, "detail": e.detail})
                     )
-                    .collect::<Vec<_>>()));
+                    .collect::<Vec<_>>()))?;
             } else if *verify {
-                println!(
+                outln!(
                     "The audit log is intact: {} entries, chain verified.",
                     entries.len()
-                );
+                )?;
             } else {
                 let rows: Vec<Vec<String>> = entries
                     .iter()
@@ -479,7 +477,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                         vec![e.seq.to_string(), output::time(e.at), action, e.detail.clone()]
                     })
                     .collect();
-                table(&["SEQ", "AT", "ACTION", "DETAIL"], &rows);
+                table(&["SEQ", "AT", "ACTION", "DETAIL"], &rows)?;
             }
             vault.close().await
         }
@@ -498,7 +496,7 @@ async fn init(cli: &Cli, kdf: &KdfArgs) -> Result<()> {
     let params = kdf_params(kdf, None)?.unwrap_or(KdfParams::FLOOR);
     let vault = Vault::create(&path, &password, params).await?;
     if cli.json {
-        print_json(&json!({ "vault": path, "kdf": params }));
+        print_json(&json!({ "vault": path, "kdf": params }))?;
     } else {
         eprintln!(
             "Created {} (Argon2id m = {} MiB, t = {}, p = {}).",
@@ -548,7 +546,7 @@ async fn import(cli: &Cli, format: &str, file: &Path, backup_password_file: Opti
         b.finish_and_clear();
     }
     if cli.json {
-        print_json(&json!(report));
+        print_json(&json!(report))?;
     } else {
         eprintln!("Imported {} item(s).", report.imported);
         for (from, to) in &report.renamed {

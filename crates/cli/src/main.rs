@@ -218,6 +218,8 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader closed the pipe: stop quietly, as `head` expects.
+        Err(_) if output::STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error[{}]: {}", e.code(), e);
             ExitCode::from(1)

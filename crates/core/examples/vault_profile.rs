@@ -11,6 +11,8 @@
 //! `search`, and `value` of one item. Then the parts of `load_index`, each
 //! measured on its own over as many items as the vault holds:
 //! 1. the SQLite query (sqlx `fetch_all` of the `items` columns it reads),
+//!    and, for comparison, the same data fetched as one JSON row built by
+//!    SQLite (`json_group_array`, blobs in hex), decoded back to bytes,
 //! 2. AES-256-GCM `open` of a `meta` blob of the same size, AAD included,
 //! 3. `serde_json` parse of the meta JSON into `ItemMeta`,
 //! 4. building the `ItemSummary` (uuid formatting, copies),
@@ -29,6 +31,25 @@ use tessera_core::items::id_to_string;
 use tessera_core::{Index, ItemKind, ItemMeta, ItemSummary, LockedVault, Query};
 
 type Row = (Vec<u8>, String, i64, i64, Option<i64>, Vec<u8>);
+
+/// Upper-case hex, as SQLite's `hex()` writes it.
+fn unhex(s: &str) -> Option<Vec<u8>> {
+    fn nibble(c: u8) -> Option<u8> {
+        match c {
+            b'0'..=b'9' => Some(c - b'0'),
+            b'A'..=b'F' => Some(c - b'A' + 10),
+            _ => None,
+        }
+    }
+    if s.len() % 2 != 0 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(s.len() / 2);
+    for p in s.as_bytes().chunks_exact(2) {
+        out.push(nibble(p[0])? << 4 | nibble(p[1])?);
+    }
+    Some(out)
+}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
@@ -154,11 +175,42 @@ async fn run(path: PathBuf, password: String, repeats: usize, item_name: Option<
             .unwrap();
         t_sql.push(t.elapsed());
     }
+    // The same columns fetched as one row (a JSON array built by SQLite, blobs
+    // in hex), so that sqlx moves one row instead of one per item.
+    let (mut t_agg, mut t_agg_sql, mut t_agg_parse) = (vec![], vec![], vec![]);
+    let mut agg: Vec<(Vec<u8>, Vec<u8>)> = vec![];
+    for _ in 0..repeats {
+        let t = Instant::now();
+        let (text,): (String,) = sqlx::query_as(
+            "SELECT json_group_array(json_array(hex(id), kind, created_at, updated_at, expires_at, hex(meta))) FROM items",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+        t_agg_sql.push(t.elapsed());
+        let t2 = Instant::now();
+        let parsed: Vec<(String, String, i64, i64, Option<i64>, String)> =
+            serde_json::from_str(&text).unwrap();
+        t_agg_parse.push(t2.elapsed());
+        agg = parsed
+            .iter()
+            .map(|r| (unhex(&r.0).unwrap(), unhex(&r.5).unwrap()))
+            .collect();
+        t_agg.push(t.elapsed());
+    }
     conn.close().await.unwrap();
+    let mut a: Vec<_> = agg;
+    let mut b: Vec<_> = rows.iter().map(|r| (r.0.clone(), r.5.clone())).collect();
+    a.sort();
+    b.sort();
+    assert!(a == b, "the one-row fetch must return the same ids and blobs");
     let n = rows.len().max(1);
     let meta_bytes: usize = rows.iter().map(|r| r.5.len()).sum();
     let avg_blob = meta_bytes / n;
     let sql = report("1. sqlx fetch_all of the items rows", t_sql);
+    let sql_one_row = report("1'. (alternative: one json_group_array row)", t_agg);
+    report("   of which SQLite builds and sqlx moves it", t_agg_sql);
+    report("   of which serde_json parses it", t_agg_parse);
 
     // Synthetic meta of the same size as the stored ones (blob = 1 + 12 + json + 16).
     let json_len = avg_blob.saturating_sub(29).max(16);
@@ -274,6 +326,6 @@ async fn run(path: PathBuf, password: String, repeats: usize, item_name: Option<
     println!(
         "RESULT items={n_items} open_ms={open:.2} unlock_ms={unlock:.2} kdf_ms={kdf:.2} load_index_ms={load:.2} \
          after_kdf_ms={after_kdf:.2} search_max_ms={search_max:.3} list_all_ms={list_all:.2} value_ms={value:.2} \
-         sql_ms={sql:.2} aead_ms={aead:.2} json_ms={json:.2} summary_ms={sum:.2} index_build_ms={build:.2}"
+         sql_ms={sql:.2} aead_ms={aead:.2} json_ms={json:.2} summary_ms={sum:.2} index_build_ms={build:.2} sql_one_row_ms={sql_one_row:.2}"
     );
 }

@@ -22,6 +22,7 @@ const MAX_VALUE_LEN: usize = 1 << 20;
 pub type ItemId = [u8; 16];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     ApiKey,
@@ -54,8 +55,8 @@ impl fmt::Display for ItemKind {
 impl FromStr for ItemKind {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
-        Ok(match s.replace('-', "_").as_str() {
-            "api_key" => ItemKind::ApiKey,
+        Ok(match s {
+            "api_key" | "api-key" => ItemKind::ApiKey,
             "token" => ItemKind::Token,
             "secret" => ItemKind::Secret,
             "passkey" => ItemKind::Passkey,
@@ -120,6 +121,7 @@ pub struct NewItem {
 
 /// Metadata of one item, never a secret value. What `list` shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ItemSummary {
     pub id: String,
     pub kind: ItemKind,
@@ -128,8 +130,12 @@ pub struct ItemSummary {
     pub tags: Vec<String>,
     pub env_var: Option<String>,
     pub scopes: Vec<String>,
+    /// Milliseconds since the Unix epoch, as are the other times.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub created_at: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub updated_at: i64,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub expires_at: Option<i64>,
 }
 
@@ -775,6 +781,36 @@ impl Vault {
             loc.updated,
             loc.expires,
         ))
+    }
+
+    /// An item with its full value history, in the form import takes (for
+    /// backups and for undoing a delete).
+    pub async fn export_item(&mut self, name_or_id: &str) -> Result<crate::transfer::ImportedItem> {
+        let view = self.item(name_or_id).await?;
+        let (_, history) = self.history(&view.summary.id).await?;
+        let s = view.summary;
+        Ok(crate::transfer::ImportedItem {
+            kind: s.kind,
+            meta: ItemMeta {
+                name: s.name,
+                service: s.service,
+                tags: s.tags,
+                env_var: s.env_var,
+                scopes: s.scopes,
+            },
+            details: view.details.clone(),
+            created_at: Some(s.created_at),
+            updated_at: Some(s.updated_at),
+            expires_at: s.expires_at,
+            versions: history
+                .into_iter()
+                .map(|v| crate::transfer::ImportedValue {
+                    value: v.value.to_string(),
+                    created_at: Some(v.created_at),
+                    retired_at: v.retired_at,
+                })
+                .collect(),
+        })
     }
 
     /// Reads every item's metadata. Items whose metadata does not open are

@@ -9,6 +9,7 @@ pub mod device;
 pub mod error;
 pub mod items;
 pub mod keychain;
+pub mod prefs;
 pub mod rotation;
 pub mod search;
 pub mod store;

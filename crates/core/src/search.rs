@@ -23,18 +23,25 @@ impl Entry {
         }
     }
 
-    /// Lower is better; `None` means the term does not match.
-    fn score(&self, term: &str) -> Option<u32> {
+    /// Lower is better; `None` means the term does not match. `finder`
+    /// is the term's substring searcher, built once per query.
+    fn score(&self, term: &str, finder: &memchr::memmem::Finder<'_>) -> Option<u32> {
         if self.name == term {
             return Some(0);
         }
         if self.name.starts_with(term) {
             return Some(1);
         }
-        if word_starts(&self.name, term) {
-            return Some(2);
+        // One scan of the name answers both "starts a word" and "contains".
+        let name = self.name.as_bytes();
+        let mut contains = false;
+        for i in finder.find_iter(name) {
+            contains = true;
+            if i > 0 && matches!(name[i - 1], b' ' | b'-' | b'_' | b'.' | b'/' | b':') {
+                return Some(2);
+            }
         }
-        if self.name.contains(term) {
+        if contains {
             return Some(3);
         }
         if self.tags.iter().any(|t| t == term) || self.service == term {
@@ -43,17 +50,13 @@ impl Entry {
         if self.service.starts_with(term) || self.tags.iter().any(|t| t.starts_with(term)) {
             return Some(5);
         }
-        if self.service.contains(term) || self.tags.iter().any(|t| t.contains(term)) {
+        if finder.find(self.service.as_bytes()).is_some()
+            || self.tags.iter().any(|t| finder.find(t.as_bytes()).is_some())
+        {
             return Some(6);
         }
         None
     }
-}
-
-/// True when `term` starts a word of `hay` (after a space, `-`, `_`, `.` or `/`).
-fn word_starts(hay: &str, term: &str) -> bool {
-    hay.match_indices(term)
-        .any(|(i, _)| hay[..i].ends_with([' ', '-', '_', '.', '/', ':']))
 }
 
 /// Filters for `list` and search.
@@ -108,6 +111,15 @@ impl Index {
         }
     }
 
+    /// Every item, in index order.
+    pub fn items(&self) -> impl Iterator<Item = &ItemSummary> {
+        self.entries.iter().map(|e| &e.item)
+    }
+
+    pub fn get(&self, id: &str) -> Option<&ItemSummary> {
+        self.by_id.get(id).map(|&i| &self.entries[i].item)
+    }
+
     pub fn remove(&mut self, id: &str) {
         if let Some(i) = self.by_id.remove(id) {
             self.entries.swap_remove(i);
@@ -128,6 +140,10 @@ impl Index {
             .map(str::to_lowercase)
             .collect();
         let tag = q.tag.as_deref().map(str::to_lowercase);
+        let finders: Vec<memchr::memmem::Finder<'_>> = terms
+            .iter()
+            .map(|t| memchr::memmem::Finder::new(t.as_bytes()))
+            .collect();
         let mut hits: Vec<(u32, &Entry)> = self
             .entries
             .iter()
@@ -135,8 +151,8 @@ impl Index {
             .filter(|e| tag.as_ref().is_none_or(|t| e.tags.contains(t)))
             .filter_map(|e| {
                 let mut total = 0;
-                for t in &terms {
-                    total += e.score(t)?;
+                for (t, f) in terms.iter().zip(&finders) {
+                    total += e.score(t, f)?;
                 }
                 Some((total, e))
             })
@@ -154,6 +170,26 @@ impl Vault {
             self.index = Some(Index::build(items, damaged));
         }
         self.index.as_ref().ok_or(Error::Locked)
+    }
+
+    /// The index, if it has been loaded since unlock.
+    pub fn index(&self) -> Option<&Index> {
+        self.index.as_ref()
+    }
+
+    /// Rebuilds the index from the file, after another process changed it.
+    pub async fn reload_index(&mut self) -> Result<&Index> {
+        self.index = None;
+        self.load_index().await
+    }
+
+    /// Changes whenever another connection (the CLI, another window) commits
+    /// to the vault file; our own writes leave it alone.
+    pub async fn data_version(&mut self) -> Result<i64> {
+        let (v,): (i64,) = sqlx::query_as("PRAGMA data_version")
+            .fetch_one(&mut self.store.conn)
+            .await?;
+        Ok(v)
     }
 
     pub async fn list(&mut self, q: &Query) -> Result<Vec<ItemSummary>> {

@@ -69,7 +69,9 @@ impl Store {
         sqlx::query("PRAGMA journal_mode = WAL")
             .execute(&mut conn)
             .await?;
-        MIGRATOR.run(&mut conn).await?;
+        // `run_direct`, not `run`: the latter's generic `Acquire` bound makes
+        // callers' futures fail the Send check (a known sqlx limitation).
+        MIGRATOR.run_direct(&mut conn).await?;
         restrict_side_files(path);
         Ok(Self {
             conn,

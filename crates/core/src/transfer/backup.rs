@@ -5,11 +5,10 @@
 //! File: `{"format":"tessera-backup","version":1,"kdf":{...},"salt":B64,
 //! "ciphertext":B64}`.
 
-use super::{ImportedItem, ImportedValue, Parsed};
+use super::{ImportedItem, Parsed};
 use crate::audit::{self, AuditAction};
 use crate::crypto::{self, KdfParams, Sealer, SALT_LEN};
 use crate::error::{Error, Result};
-use crate::items::{open_meta, ItemDetails, ItemKind};
 use crate::vault::Vault;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -107,37 +106,16 @@ impl Vault {
     /// Every item with its full history, decrypted. Fails on the first
     /// damaged item rather than writing an incomplete backup.
     async fn read_everything(&mut self) -> Result<Vec<ImportedItem>> {
-        let rows: Vec<crate::items::SummaryRow> =
-            sqlx::query_as("SELECT id, kind, created_at, updated_at, expires_at, meta FROM items")
-                .fetch_all(&mut self.store.conn)
-                .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (id, kind, created, updated, expires, meta) in rows {
+        let ids: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT id FROM items")
+            .fetch_all(&mut self.store.conn)
+            .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for (id,) in ids {
             let id: [u8; 16] = id
                 .as_slice()
                 .try_into()
                 .map_err(|_| Error::Corrupt("an item id is malformed".into()))?;
-            let kind: ItemKind = kind.parse()?;
-            let meta = open_meta(&self.keys, &self.header, &id, kind, &meta)?;
-            let view = self.item(&crate::items::id_to_string(&id)).await?;
-            let (_, history) = self.history(&crate::items::id_to_string(&id)).await?;
-            let details: ItemDetails = view.details.clone();
-            out.push(ImportedItem {
-                kind,
-                meta,
-                details,
-                created_at: Some(created),
-                updated_at: Some(updated),
-                expires_at: expires,
-                versions: history
-                    .into_iter()
-                    .map(|v| ImportedValue {
-                        value: v.value.to_string(),
-                        created_at: Some(v.created_at),
-                        retired_at: v.retired_at,
-                    })
-                    .collect(),
-            });
+            out.push(self.export_item(&crate::items::id_to_string(&id)).await?);
         }
         Ok(out)
     }

@@ -67,6 +67,7 @@ pub struct ImportedItem {
 
 /// A record of the file that was not imported, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Skipped {
     /// Where it was, such as `line 4` or `item 3 ("Visa")`.
     pub record: String,
@@ -81,6 +82,7 @@ pub struct Parsed {
 }
 
 #[derive(Debug, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ImportReport {
     pub imported: usize,
     pub skipped: Vec<Skipped>,

@@ -1,0 +1,308 @@
+//! The commands through Tauri's IPC layer (mock runtime), on real vault files.
+
+use crate::state::AppState;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::WebviewWindow;
+use tessera_core::crypto::KdfParams;
+use tessera_core::keychain::Keychain;
+
+const PW: &str = "command test password";
+
+struct Harness {
+    _app: tauri::App<MockRuntime>,
+    window: WebviewWindow<MockRuntime>,
+}
+
+fn harness(vault: &Path, keychain: Keychain) -> Harness {
+    let slot = Arc::new(OnceLock::new());
+    let _ = slot.set(keychain);
+    let app = crate::build(mock_builder(), AppState::new(vault.to_path_buf(), slot))
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .unwrap();
+    Harness { _app: app, window }
+}
+
+impl Harness {
+    fn call(&self, cmd: &str, body: Value) -> Result<Value, Value> {
+        get_ipc_response(
+            &self.window,
+            tauri::webview::InvokeRequest {
+                cmd: cmd.into(),
+                callback: tauri::ipc::CallbackFn(0),
+                error: tauri::ipc::CallbackFn(1),
+                url: "tauri://localhost".parse().unwrap(),
+                body: tauri::ipc::InvokeBody::Json(body),
+                headers: Default::default(),
+                invoke_key: INVOKE_KEY.to_string(),
+            },
+        )
+        .map(|b| b.deserialize::<Value>().unwrap())
+    }
+    fn ok(&self, cmd: &str, body: Value) -> Value {
+        self.call(cmd, body)
+            .unwrap_or_else(|e| panic!("{cmd} failed: {e}"))
+    }
+    fn err_code(&self, cmd: &str, body: Value) -> String {
+        let e = self.call(cmd, body).expect_err(cmd);
+        e["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{cmd}: not an ErrorPayload: {e}"))
+            .to_owned()
+    }
+}
+
+fn existing_vault(dir: &Path) -> std::path::PathBuf {
+    let path = dir.join("vault.db");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        tessera_core::Vault::create(&path, PW, KdfParams::FLOOR)
+            .await
+            .unwrap()
+            .close()
+            .await
+            .unwrap();
+    });
+    path
+}
+
+fn api_key(name: &str) -> Value {
+    json!({"kind": "api_key", "name": name, "service": "Stripe", "env_var": "STRIPE_KEY", "tags": ["pay"],
+           "scopes": [], "notes": null, "username": null, "url": null, "expires_at": null})
+}
+
+#[test]
+fn without_a_vault_the_status_says_so_and_nothing_is_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.db");
+    let h = harness(&path, Keychain::unavailable("none in tests"));
+    let s = h.ok("app_status", json!({}));
+    assert_eq!(s["vault_exists"], false);
+    assert_eq!(s["unlocked"], false);
+    assert_eq!(s["keyring"]["available"], false);
+    assert_eq!(h.err_code("unlock", json!({"password": PW})), "vault.not_found");
+    assert!(!path.exists());
+}
+
+#[test]
+fn create_unlock_add_search_reveal_rotate_delete_undo_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vault.db");
+    let h = harness(&path, Keychain::unavailable("none in tests"));
+    let s = h.ok("create_vault", json!({"password": PW}));
+    assert_eq!(s["unlocked"], true);
+    assert_eq!(
+        h.err_code("create_vault", json!({"password": PW})),
+        "vault.exists"
+    );
+
+    let added = h.ok(
+        "add_item",
+        json!({"input": api_key("stripe"), "value": {"type": "literal", "value": "sk_test_1"}}),
+    );
+    let id = added["id"].as_str().unwrap().to_owned();
+    h.ok(
+        "add_item",
+        json!({"input": api_key("github"),
+        "value": {"type": "generate", "length": 20, "prefix": "ghp_", "alphabet": "alphanumeric"}}),
+    );
+    assert_eq!(
+        h.err_code(
+            "add_item",
+            json!({"input": api_key("STRIPE"), "value": {"type": "literal", "value": "x"}})
+        ),
+        "item.exists"
+    );
+
+    let snap = h.ok("items_snapshot", json!({}));
+    assert_eq!(snap["items"].as_array().unwrap().len(), 2);
+    assert_eq!(snap["tags"], json!(["pay"]));
+    let found = h.ok(
+        "search_items",
+        json!({"request": {"text": "stri", "kind": null, "tag": null, "sort": "relevance"}}),
+    );
+    // Both match ("Stripe" is github's service too); the name match ranks first.
+    assert_eq!(found["ids"][0], json!(id));
+    assert_eq!(found["total"], 2);
+    assert_eq!(h.ok("reveal_value", json!({"id": id})), "sk_test_1");
+    assert!(h
+        .ok("reveal_value", json!({"id": "github"}))
+        .as_str()
+        .unwrap()
+        .starts_with("ghp_"));
+
+    h.ok(
+        "rotate_item",
+        json!({"id": id, "value": {"type": "literal", "value": "sk_test_2"}, "reason": "test"}),
+    );
+    let history = h.ok("item_history", json!({"id": id}));
+    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(h.ok("reveal_version", json!({"id": id, "seq": 1})), "sk_test_1");
+    let detail = h.ok("item_detail", json!({"id": id}));
+    assert_eq!(detail["summary"]["env_var"], "STRIPE_KEY");
+    assert_eq!(detail["versions"], 2);
+
+    let receipt = h.ok("delete_item", json!({"id": id}));
+    assert_eq!(receipt["name"], "stripe");
+    assert_eq!(
+        h.err_code("reveal_value", json!({"id": "stripe"})),
+        "item.not_found"
+    );
+    h.ok("undo_delete", json!({"id": id}));
+    assert_eq!(h.ok("reveal_value", json!({"id": "stripe"})), "sk_test_2");
+    let restored = h.ok("item_history", json!({"id": "stripe"}));
+    assert_eq!(
+        restored.as_array().unwrap().len(),
+        2,
+        "undo brings the history back too"
+    );
+
+    h.ok("lock", json!({}));
+    assert_eq!(h.err_code("items_snapshot", json!({})), "vault.locked");
+    assert_eq!(
+        h.err_code("reveal_value", json!({"id": "stripe"})),
+        "vault.locked"
+    );
+}
+
+#[test]
+fn a_wrong_password_is_an_error_payload_and_the_right_one_still_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = existing_vault(dir.path());
+    let h = harness(&path, Keychain::unavailable("none in tests"));
+    assert_eq!(
+        h.err_code("unlock", json!({"password": "nope"})),
+        "crypto.wrong_password"
+    );
+    assert_eq!(h.ok("unlock", json!({"password": PW}))["unlocked"], true);
+}
+
+#[test]
+fn malformed_arguments_are_refused_without_taking_the_shell_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = existing_vault(dir.path());
+    let h = harness(&path, Keychain::unavailable("none in tests"));
+    h.ok("unlock", json!({"password": PW}));
+    for (cmd, body) in [
+        ("search_items", json!({"request": 5})),
+        ("add_item", json!({"input": {"kind": "nonsense"}})),
+        ("reveal_version", json!({"id": "x", "seq": "one"})),
+        ("unlock", json!({})),
+    ] {
+        assert!(h.call(cmd, body).is_err(), "{cmd}");
+    }
+    // Inputs that parse but break the rules come back as input.invalid.
+    let bad_env = json!({"input": {"kind": "secret", "name": "x", "service": null, "env_var": "1BAD", "tags": [],
+        "scopes": [], "notes": null, "username": null, "url": null, "expires_at": null},
+        "value": {"type": "literal", "value": "v"}});
+    assert_eq!(h.err_code("add_item", bad_env), "input.invalid");
+    let bad_generate = json!({"input": api_key("g"), "value": {"type": "generate", "length": 2, "prefix": "", "alphabet": "hex"}});
+    assert_eq!(h.err_code("add_item", bad_generate), "input.invalid");
+    assert_eq!(
+        h.err_code(
+            "update_settings",
+            json!({"settings": {"auto_lock_minutes": 0, "clipboard_clear_seconds": 20, "reveal_seconds": 15}})
+        ),
+        "input.invalid"
+    );
+    assert_eq!(
+        h.ok("app_status", json!({}))["unlocked"],
+        true,
+        "the shell is still up and unlocked"
+    );
+}
+
+#[test]
+fn settings_persist_in_the_vault() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = existing_vault(dir.path());
+    let h = harness(&path, Keychain::unavailable("none in tests"));
+    h.ok("unlock", json!({"password": PW}));
+    let s = json!({"auto_lock_minutes": 9, "clipboard_clear_seconds": 30, "reveal_seconds": 5});
+    h.ok("update_settings", json!({"settings": s}));
+    h.ok("lock", json!({}));
+    let again = h.ok("unlock", json!({"password": PW}));
+    assert_eq!(again["settings"], s);
+}
+
+#[test]
+fn quick_unlock_and_device_secret_with_the_in_memory_keyring() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = existing_vault(dir.path());
+    let h = harness(
+        &path,
+        Keychain::with_store(keyring_core::mock::Store::new().unwrap()),
+    );
+    h.ok("unlock", json!({"password": PW}));
+    assert_eq!(h.ok("app_status", json!({}))["keyring"]["available"], true);
+    assert_eq!(
+        h.err_code("enable_quick_unlock", json!({"password": PW, "days": 0})),
+        "input.invalid"
+    );
+    let s = h.ok("enable_quick_unlock", json!({"password": PW, "days": 7}));
+    assert!(s["quick_unlock_until"].as_i64().unwrap() > crate::state::now_ms());
+    h.ok("lock", json!({}));
+    assert_eq!(h.ok("quick_unlock", json!({}))["unlocked"], true);
+
+    // The device secret needs a kit first, then its last four characters.
+    assert_eq!(
+        h.err_code(
+            "enable_device_secret",
+            json!({"password": PW, "confirmation": "AAAA"})
+        ),
+        "input.invalid"
+    );
+    let kit = h.ok("recovery_kit", json!({}));
+    let secret = kit["secret"].as_str().unwrap().replace('-', "");
+    assert_eq!(
+        h.err_code(
+            "enable_device_secret",
+            json!({"password": PW, "confirmation": "2222"})
+        ),
+        "input.invalid"
+    );
+    let last4 = &secret[secret.len() - 4..];
+    let s = h.ok(
+        "enable_device_secret",
+        json!({"password": PW, "confirmation": last4}),
+    );
+    assert_eq!(s["device_secret"], true);
+    h.ok("lock", json!({}));
+    assert_eq!(h.ok("unlock", json!({"password": PW}))["device_secret"], true);
+}
+
+#[test]
+fn import_reports_and_items_appear() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = existing_vault(dir.path());
+    let h = harness(&path, Keychain::unavailable("none in tests"));
+    h.ok("unlock", json!({"password": PW}));
+    let report = h.ok(
+        "import_items",
+        json!({"format": "dotenv", "contents": "A_KEY=1\nB_TOKEN=2\nEMPTY=\n"}),
+    );
+    assert_eq!(report["imported"], 2);
+    assert_eq!(report["skipped"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        h.err_code(
+            "import_items",
+            json!({"format": "dotenv", "contents": "not a pair\n"})
+        ),
+        "import.invalid"
+    );
+    assert_eq!(
+        h.ok("items_snapshot", json!({}))["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+}

@@ -1,0 +1,129 @@
+//! Tessera's desktop shell: window, IPC commands and two background duties
+//! (the idle lock, and noticing changes other processes made to the vault).
+//! Every rule lives in tessera-core; commands parse, call it, and answer.
+#![forbid(unsafe_code)]
+
+pub mod commands;
+pub mod error;
+pub mod events;
+pub mod ipc;
+pub mod state;
+
+#[cfg(test)]
+mod command_tests;
+
+use state::AppState;
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use tauri::{AppHandle, Manager};
+use tessera_core::keychain::Keychain;
+
+/// Where the vault lives: `TESSERA_VAULT`, else the XDG data directory.
+pub fn vault_path() -> Result<PathBuf, String> {
+    std::env::var_os("TESSERA_VAULT")
+        .map(PathBuf::from)
+        .or_else(tessera_core::store::default_vault_path)
+        .ok_or_else(|| "cannot find a home for the vault: set TESSERA_VAULT".to_owned())
+}
+
+/// Builds the app with its commands; tests pass a mock runtime's builder.
+pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
+    builder.manage(state).invoke_handler(tauri::generate_handler![
+        commands::session::app_status,
+        commands::session::password_strength,
+        commands::session::create_vault,
+        commands::session::unlock,
+        commands::session::quick_unlock,
+        commands::session::lock,
+        commands::session::touch,
+        commands::session::update_settings,
+        commands::session::enable_quick_unlock,
+        commands::session::disable_quick_unlock,
+        commands::session::recovery_kit,
+        commands::session::enable_device_secret,
+        commands::session::disable_device_secret,
+        commands::session::page_ready,
+        commands::items::items_snapshot,
+        commands::items::search_items,
+        commands::items::item_detail,
+        commands::items::reveal_value,
+        commands::items::reveal_version,
+        commands::items::copy_value,
+        commands::items::item_history,
+        commands::items::add_item,
+        commands::items::update_item,
+        commands::items::delete_item,
+        commands::items::undo_delete,
+        commands::items::rotate_item,
+        commands::items::import_items,
+    ])
+}
+
+/// Once a second: lock after the idle limit, and pick up items another
+/// process (the CLI) wrote to the vault.
+async fn watch<R: tauri::Runtime>(app: AppHandle<R>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let state = app.state::<AppState>();
+        let mut session = state.session.lock().await;
+        if session.vault.is_none() {
+            continue;
+        }
+        let limit_ms = match state.idle_override_secs {
+            Some(s) => s * 1000,
+            None => i64::from(session.settings.auto_lock_minutes) * 60_000,
+        };
+        if state.idle_ms() >= limit_ms {
+            session.lock();
+            let _ = tauri::Emitter::emit(
+                &app,
+                "vault-locked",
+                ipc::LockedEvent {
+                    reason: "idle".into(),
+                },
+            );
+            continue;
+        }
+        let seen = session.data_version;
+        let Some(vault) = session.vault.as_mut() else {
+            continue;
+        };
+        let Ok(version) = vault.data_version().await else {
+            continue;
+        };
+        if version != seen && vault.reload_index().await.is_ok() {
+            session.data_version = version;
+            session.revision += 1;
+            if let Ok(s) = commands::items::snapshot(&mut session) {
+                let _ = tauri::Emitter::emit(&app, "items-changed", s);
+            }
+        }
+    }
+}
+
+pub fn run() -> Result<(), String> {
+    let path = vault_path()?;
+    // Asking D-Bus for the Secret Service may be slow; do it off the main thread.
+    let keychain: Arc<OnceLock<Keychain>> = Arc::new(OnceLock::new());
+    let slot = keychain.clone();
+    std::thread::spawn(move || {
+        let _ = slot.set(Keychain::system());
+    });
+    let builder = tauri::Builder::default()
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .setup(|app| {
+            tauri::async_runtime::spawn(watch(app.handle().clone()));
+            Ok(())
+        });
+    build(builder, AppState::new(path, keychain))
+        .run(tauri::generate_context!())
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,83 @@
+//! What the app holds between commands: the vault (locked or unlocked), the
+//! settings, the keyring, and what must be forgotten at lock time.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
+use tessera_core::crypto::SecretKey;
+use tessera_core::keychain::Keychain;
+use tessera_core::prefs::Settings;
+use tessera_core::transfer::ImportedItem;
+use tessera_core::Vault;
+use tokio::sync::Mutex;
+
+pub struct AppState {
+    pub vault_path: PathBuf,
+    /// Set by a background thread: asking D-Bus can take a while.
+    pub keychain: Arc<OnceLock<Keychain>>,
+    pub session: Mutex<Session>,
+    /// Last user activity, ms since the epoch, for the idle lock.
+    pub activity: AtomicI64,
+    /// Overrides the idle lock (seconds), for end-to-end tests.
+    pub idle_override_secs: Option<i64>,
+}
+
+/// Everything here is dropped (and zeroized) when the vault locks.
+#[derive(Default)]
+pub struct Session {
+    pub vault: Option<Vault>,
+    pub settings: Settings,
+    /// SQLite's data_version when we last read the index.
+    pub data_version: i64,
+    /// Bumped on every change to the set of items the UI shows.
+    pub revision: u64,
+    /// A device secret shown in a recovery kit, not yet confirmed.
+    pub pending_device_secret: Option<SecretKey>,
+    /// Deleted items kept for undo, with the deadline.
+    pub deleted: HashMap<String, (ImportedItem, i64)>,
+}
+
+impl Session {
+    pub fn lock(&mut self) {
+        self.vault = None;
+        self.pending_device_secret = None;
+        self.deleted.clear();
+        self.revision += 1;
+    }
+}
+
+impl AppState {
+    pub fn new(vault_path: PathBuf, keychain: Arc<OnceLock<Keychain>>) -> Self {
+        let idle_override_secs = std::env::var("TESSERA_IDLE_LOCK_SECONDS")
+            .ok()
+            .and_then(|v| v.parse().ok());
+        Self {
+            vault_path,
+            keychain,
+            session: Mutex::new(Session::default()),
+            activity: AtomicI64::new(now_ms()),
+            idle_override_secs,
+        }
+    }
+
+    pub fn touch(&self) {
+        self.activity.store(now_ms(), Ordering::Relaxed);
+    }
+
+    pub fn idle_ms(&self) -> i64 {
+        now_ms() - self.activity.load(Ordering::Relaxed)
+    }
+
+    /// The keyring, or a stand-in that explains why there is none yet.
+    pub fn keychain(&self) -> &Keychain {
+        static CHECKING: OnceLock<Keychain> = OnceLock::new();
+        self.keychain.get().unwrap_or_else(|| {
+            CHECKING.get_or_init(|| Keychain::unavailable("still looking for the OS keyring"))
+        })
+    }
+}
+
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}

@@ -1,0 +1,19 @@
+// The backend's events. Each subscribe function resolves to an unsubscribe.
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { ImportProgress, ItemsSnapshot, VaultLockedPayload } from './types';
+
+export const EVENT_VAULT_LOCKED = 'vault-locked';
+export const EVENT_ITEMS_CHANGED = 'items-changed';
+export const EVENT_IMPORT_PROGRESS = 'import-progress';
+
+export function onVaultLocked(handler: (p: VaultLockedPayload) => void): Promise<UnlistenFn> {
+  return listen<VaultLockedPayload>(EVENT_VAULT_LOCKED, (e) => handler(e.payload));
+}
+
+export function onItemsChanged(handler: (p: ItemsSnapshot) => void): Promise<UnlistenFn> {
+  return listen<ItemsSnapshot>(EVENT_ITEMS_CHANGED, (e) => handler(e.payload));
+}
+
+export function onImportProgress(handler: (p: ImportProgress) => void): Promise<UnlistenFn> {
+  return listen<ImportProgress>(EVENT_IMPORT_PROGRESS, (e) => handler(e.payload));
+}
