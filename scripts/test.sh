@@ -1,37 +1,45 @@
 #!/usr/bin/env bash
 # Every check and test Tessera has, on a fresh Debian machine or a warm one:
-# installs what is missing, then formatting, lints, all tests, and a compile
-# check of the benchmarks. Exits non-zero on the first failure.
+# installs what is missing, then the UI's type check, unit tests and build,
+# formatting, lints, all Rust tests (core, CLI, app commands), the OS keyring
+# against a real Secret Service, the IPC bindings drift check, a compile
+# check of the benchmarks, and the end-to-end tests of the real app window.
+# Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # One shared build directory keeps repeated runs (and CI) warm.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# The app is always built to serve its bundled UI, so tests, lints and the
+# end-to-end build share one set of compiled dependencies.
+features=(--features tessera-app/custom-protocol)
 
-missing=()
-command -v cc >/dev/null || missing+=(build-essential)
-command -v pkg-config >/dev/null || missing+=(pkg-config)
-python3 -c 'import sqlite3' 2>/dev/null || missing+=(python3)
-command -v dbus-run-session >/dev/null || missing+=(dbus-x11)
-command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
-if ((${#missing[@]})); then
-  echo "==> installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
-fi
-rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
-rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
+./scripts/install-deps.sh
+
+echo "==> UI: install, type check, unit tests, build"
+(cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
 echo "==> cargo clippy (warnings are errors)"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --workspace --all-targets --locked "${features[@]}" -- -D warnings
 echo "==> benchmarks compile"
-cargo bench --workspace --locked --no-run
+cargo bench --locked --no-run -p tessera-core
 echo "==> tests"
-cargo test --workspace --locked
+cargo test --workspace --locked "${features[@]}"
+
+echo "==> IPC bindings match the Rust types"
+if ! git diff --quiet -- ui/src/lib/bindings || [ -n "$(git ls-files --others --exclude-standard ui/src/lib/bindings)" ]; then
+  git status --short ui/src/lib/bindings
+  echo "ui/src/lib/bindings is out of date: run cargo test and commit the regenerated files" >&2
+  exit 1
+fi
+
 echo "==> OS keyring against a real Secret Service (gnome-keyring in a private D-Bus session)"
 dbus-run-session -- sh -c 'printf tessera-test | gnome-keyring-daemon --components=secrets --unlock >/dev/null &&
-  TESSERA_REAL_KEYRING=1 cargo test --locked -p tessera-core --test device real_secret_service -- --exact' 2>&1 |
-  grep -v "Failed to set fd limit"
+  TESSERA_REAL_KEYRING=1 cargo test --locked "$@" -p tessera-core --test device real_secret_service -- --exact' \
+  sh "${features[@]}"
+
+echo "==> end-to-end: the real app under Xvfb, tauri-driver and WebKitWebDriver"
+./scripts/e2e.sh

@@ -39,10 +39,13 @@ describe('settings', () => {
     const enable = within(dialog).getByTestId('device-enable') as HTMLButtonElement;
     expect(enable.disabled).toBe(true);
     await fireEvent.input(within(dialog).getByTestId('kit-confirm'), { target: { value: 'NPQR' } });
+    // The master password is needed too: it re-derives the unlock key.
+    expect(enable.disabled).toBe(true);
+    await fireEvent.input(within(dialog).getByTestId('device-enable-password'), { target: { value: 'pw' } });
     expect(enable.disabled).toBe(false);
     await fireEvent.click(enable);
     const call = await backend.waitForCall('enable_device_secret');
-    expect(call.args).toEqual({ confirmation: 'NPQR' });
+    expect(call.args).toEqual({ password: 'pw', confirmation: 'NPQR' });
     await waitFor(() => expect(within(dialog).getByText(t('device.on'))).toBeTruthy());
     expect(recovery.kit).toBeNull();
     expect(document.querySelector('[data-testid="kit-secret"]')).toBeNull();

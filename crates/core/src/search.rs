@@ -10,6 +10,7 @@ struct Entry {
     item: ItemSummary,
     name: String,
     service: String,
+    env: String,
     tags: Vec<String>,
 }
 
@@ -18,6 +19,7 @@ impl Entry {
         Self {
             name: item.name.to_lowercase(),
             service: item.service.as_deref().unwrap_or_default().to_lowercase(),
+            env: item.env_var.as_deref().unwrap_or_default().to_lowercase(),
             tags: item.tags.iter().map(|t| t.to_lowercase()).collect(),
             item,
         }
@@ -44,13 +46,17 @@ impl Entry {
         if contains {
             return Some(3);
         }
-        if self.tags.iter().any(|t| t == term) || self.service == term {
+        if self.tags.iter().any(|t| t == term) || self.service == term || self.env == term {
             return Some(4);
         }
-        if self.service.starts_with(term) || self.tags.iter().any(|t| t.starts_with(term)) {
+        if self.service.starts_with(term)
+            || self.env.starts_with(term)
+            || self.tags.iter().any(|t| t.starts_with(term))
+        {
             return Some(5);
         }
         if finder.find(self.service.as_bytes()).is_some()
+            || finder.find(self.env.as_bytes()).is_some()
             || self.tags.iter().any(|t| finder.find(t.as_bytes()).is_some())
         {
             return Some(6);
@@ -242,6 +248,10 @@ mod tests {
             ["stripe", "stripe-live", "my-stripe-key", "xstripey", "openai"]
         );
         assert_eq!(names(&index, "pay"), ["unrelated"]);
+        let mut with_env = item("7", "prod", None, &[]);
+        with_env.env_var = Some("STRIPE_API_KEY".into());
+        let index = Index::build(vec![with_env], vec![]);
+        assert_eq!(names(&index, "stripe_api"), ["prod"]);
         assert_eq!(names(&index, "stripe live"), ["stripe-live"]);
         assert!(names(&index, "nothing").is_empty());
     }

@@ -26,7 +26,7 @@ let status: AppStatus = {
   keyring: { available: params.get('keyring') !== 'none', detail: null },
   quick_unlock_until: params.has('quick') ? Date.now() + 3 * DAY : null,
   device_secret: false,
-  settings: { auto_lock_minutes: 5, clipboard_clear_seconds: 20, reveal_seconds: 20 },
+  settings: { auto_lock_minutes: 5, clipboard_clear_seconds: 20, reveal_seconds: 15 },
 };
 
 const SERVICES = ['Stripe', 'GitHub', 'OpenAI', 'AWS', 'Cloudflare', 'Sentry', 'Twilio', 'Slack'];

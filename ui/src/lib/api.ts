@@ -82,7 +82,7 @@ export const api = {
     call<AppStatus>('enable_quick_unlock', { password, days }),
   disableQuickUnlock: () => call<AppStatus>('disable_quick_unlock'),
   recoveryKit: () => call<RecoveryKit>('recovery_kit'),
-  enableDeviceSecret: (confirmation: string) =>
-    call<AppStatus>('enable_device_secret', { confirmation }),
+  enableDeviceSecret: (password: string, confirmation: string) =>
+    call<AppStatus>('enable_device_secret', { password, confirmation }),
   disableDeviceSecret: (password: string) => call<AppStatus>('disable_device_secret', { password }),
 };

@@ -7,7 +7,7 @@ export type Screen = 'loading' | 'unavailable' | 'create' | 'locked' | 'vault';
 export const DEFAULT_SETTINGS: Settings = {
   auto_lock_minutes: 5,
   clipboard_clear_seconds: 20,
-  reveal_seconds: 20,
+  reveal_seconds: 15,
 };
 
 class AppStore {
