@@ -248,12 +248,16 @@ mod tests {
             ["stripe", "stripe-live", "my-stripe-key", "xstripey", "openai"]
         );
         assert_eq!(names(&index, "pay"), ["unrelated"]);
-        let mut with_env = item("7", "prod", None, &[]);
-        with_env.env_var = Some("STRIPE_API_KEY".into());
-        let index = Index::build(vec![with_env], vec![]);
-        assert_eq!(names(&index, "stripe_api"), ["prod"]);
         assert_eq!(names(&index, "stripe live"), ["stripe-live"]);
         assert!(names(&index, "nothing").is_empty());
+    }
+
+    #[test]
+    fn env_var_names_are_searched_too() {
+        let mut with_env = item("7", "prod", None, &[]);
+        with_env.env_var = Some("STRIPE_API_KEY".into());
+        let index = Index::build(vec![with_env, item("8", "other", None, &[])], vec![]);
+        assert_eq!(names(&index, "stripe_api"), ["prod"]);
     }
 
     #[test]
