@@ -189,6 +189,10 @@ fn summaries(n: usize) -> Vec<ItemSummary> {
             created_at: i as i64,
             updated_at: i as i64,
             expires_at: None,
+            policy: None,
+            version: None,
+            value_set_at: None,
+            facts: None,
         })
         .collect()
 }

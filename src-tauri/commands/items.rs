@@ -29,6 +29,7 @@ fn value_of(v: &NewValue) -> CmdResult<Zeroizing<String>> {
             length: *length as usize,
             alphabet: alphabet.parse()?,
             prefix: prefix.clone(),
+            group: 0,
         }
         .generate()?),
     }
@@ -201,6 +202,7 @@ pub async fn add_item<R: Runtime>(
             tags: clean_list(&input.tags),
             env_var: blank_to_none(&input.env_var),
             scopes: clean_list(&input.scopes),
+            ..Default::default()
         },
         details: ItemDetails {
             notes: blank_to_none(&input.notes),
@@ -234,6 +236,7 @@ pub async fn update_item<R: Runtime>(
         username: Some(blank_to_none(&input.username)),
         url: Some(blank_to_none(&input.url)),
         expires_at: Some(input.expires_at),
+        policy: None,
     };
     let s = unlocked(&mut session)?.edit(&id, edit).await?;
     changed(&app, &mut session).await;

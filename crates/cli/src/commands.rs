@@ -1,13 +1,17 @@
 //! One function per command: parse, call the core, render.
 
+use crate::agent;
 use crate::output::{self, outln, print_json, summary_json, table};
+use crate::rotation;
 use crate::secrets;
+use crate::ConsentAction;
 use crate::{Cli, Command, GeneratorArgs, KdfArgs, ValueSource};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
+use tessera_core::agent::protocol::Want;
 use tessera_core::crypto::KdfParams;
 use tessera_core::keychain::Keychain;
 use tessera_core::rotation::Generator;
@@ -68,6 +72,7 @@ fn value_from(source: &ValueSource, g: &GeneratorArgs) -> Result<Zeroizing<Strin
             length: g.length,
             alphabet: g.alphabet.parse()?,
             prefix: g.prefix.clone(),
+            group: 0,
         }
         .generate()
     } else {
@@ -138,6 +143,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     tags: tags.clone(),
                     env_var: env_var.clone(),
                     scopes: scopes.clone(),
+                    ..Default::default()
                 },
                 details: ItemDetails {
                     notes: notes.clone(),
@@ -156,10 +162,29 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             vault.close().await
         }
-        Command::Get { name, field } => {
-            let field: Field = field.parse()?;
+        Command::Get {
+            name,
+            field,
+            previous,
+        } => {
+            let parsed: Field = field.parse()?;
+            if !previous {
+                if let Some(value) = via_agent(&cli, name, field).await? {
+                    if cli.json {
+                        print_json(&json!({ "name": name, "value": value.as_str() }))?;
+                    } else {
+                        outln!("{}", value.as_str())?;
+                    }
+                    return Ok(());
+                }
+            }
+            let field = parsed;
             let mut vault = unlock(&cli).await?;
-            let value = vault.field(name, &field).await?;
+            let value = if *previous {
+                vault.previous_value(name).await?
+            } else {
+                vault.field(name, &field).await?
+            };
             if cli.json {
                 print_json(&json!({ "name": name, "value": value.as_str() }))?;
             } else {
@@ -173,9 +198,25 @@ pub async fn run(cli: Cli) -> Result<()> {
                 kind: kind.as_deref().map(str::parse).transpose()?,
                 tag: tag.clone(),
             };
-            let mut vault = unlock(&cli).await?;
-            let items = vault.list(&q).await?;
-            let damaged: Vec<String> = vault.load_index().await?.damaged().to_vec();
+            let path = vault_path(&cli)?;
+            let from_agent = match agent::unlocked_agent(&path).await? {
+                Some(mut a) => Some(agent::list_via(&mut a, search.clone(), kind.clone(), tag.clone()).await),
+                None => None,
+            };
+            let mut direct = None;
+            let (items, damaged) = match from_agent {
+                Some(Ok(items)) => (items, Vec::new()),
+                other => {
+                    if let Some(Err(e)) = other {
+                        fallback_allowed(&cli, e)?;
+                    }
+                    let mut vault = unlock(&cli).await?;
+                    let items = vault.list(&q).await?;
+                    let damaged: Vec<String> = vault.load_index().await?.damaged().to_vec();
+                    direct = Some(vault);
+                    (items, damaged)
+                }
+            };
             if cli.json {
                 print_json(&json!(items.iter().map(summary_json).collect::<Vec<_>>()))?;
             } else {
@@ -196,13 +237,23 @@ pub async fn run(cli: Cli) -> Result<()> {
             for d in damaged {
                 eprintln!("warning[vault.corrupt]: {d}");
             }
-            vault.close().await
+            match direct {
+                Some(v) => v.close().await,
+                None => Ok(()),
+            }
         }
         Command::Show { name, reveal } => {
             let mut vault = unlock(&cli).await?;
             let view = vault.item(name).await?;
             let value = if *reveal {
                 Some(vault.value(name).await?)
+            } else {
+                None
+            };
+            // A token's claims are shown without its value; reading them
+            // means opening the value.
+            let claims = if view.summary.kind == ItemKind::Token {
+                tessera_core::jwt::decode(&vault.value(name).await?)
             } else {
                 None
             };
@@ -222,6 +273,13 @@ pub async fn run(cli: Cli) -> Result<()> {
                     .collect::<Vec<_>>());
                 if let Some(val) = &value {
                     v["value"] = json!(val.as_str());
+                }
+                if let Some(c) = &claims {
+                    v["jwt"] = json!({
+                        "alg": c.algorithm, "iss": c.issuer, "sub": c.subject, "aud": c.audience,
+                        "scope": c.scopes, "exp": c.expires_at.map(output::time),
+                        "iat": c.issued_at.map(output::time), "nbf": c.not_before.map(output::time),
+                    });
                 }
                 print_json(&v)?;
             } else {
@@ -251,6 +309,47 @@ pub async fn run(cli: Cli) -> Result<()> {
                     lines.push(("Expires", output::time(e)));
                 }
                 lines.push(("Versions", view.versions.to_string()));
+                if let Some(t) = s.value_set_at {
+                    lines.push(("Rotated", output::time(t)));
+                }
+                if let Some(p) = &s.policy {
+                    let mut rules = Vec::new();
+                    if let Some(d) = p.max_age_days {
+                        rules.push(format!("rotate every {d} days"));
+                    }
+                    if let Some(d) = p.grace_days {
+                        rules.push(format!("{d} days' grace"));
+                    }
+                    if p.generator.is_some() {
+                        rules.push("generated".into());
+                    }
+                    lines.push(("Policy", rules.join(", ")));
+                    if let Some(u) = &p.rotate_url {
+                        lines.push(("Rotate at", u.clone()));
+                    }
+                }
+                if let Some(c) = &claims {
+                    let mut jwt = Vec::new();
+                    if let Some(v) = &c.issuer {
+                        jwt.push(format!("iss {v}"));
+                    }
+                    if let Some(v) = &c.subject {
+                        jwt.push(format!("sub {v}"));
+                    }
+                    if !c.audience.is_empty() {
+                        jwt.push(format!("aud {}", c.audience.join(" ")));
+                    }
+                    if !c.scopes.is_empty() {
+                        jwt.push(format!("scope {}", c.scopes.join(" ")));
+                    }
+                    if let Some(v) = c.issued_at {
+                        jwt.push(format!("iat {}", output::time(v)));
+                    }
+                    if let Some(v) = c.expires_at {
+                        jwt.push(format!("exp {}", output::time(v)));
+                    }
+                    lines.push(("JWT", jwt.join("; ")));
+                }
                 for (k, v) in lines {
                     outln!("{k:<9} {v}")?;
                 }
@@ -300,6 +399,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     (Some(e), false) => Some(Some(parse_expiry(e)?)),
                     (None, false) => None,
                 },
+                policy: None,
             };
             for c in clear {
                 match c.as_str() {
@@ -354,15 +454,61 @@ pub async fn run(cli: Cli) -> Result<()> {
             source,
             generator,
             reason,
+            expires,
+            no_expires,
         } => {
+            let expires_at = match (expires, no_expires) {
+                (_, true) => Some(None),
+                (Some(e), false) => Some(Some(parse_expiry(e)?)),
+                (None, false) => None,
+            };
             let mut vault = unlock(&cli).await?;
-            let value = value_from(source, generator)?;
-            let s = vault.rotate(name, &value, reason).await?;
-            if cli.json {
-                print_json(&summary_json(&s))?;
-            } else {
-                eprintln!("Rotated {:?}; the previous value is kept in its history.", s.name);
+            let request = rotation::RotateRequest {
+                name,
+                source,
+                generator,
+                reason,
+                expires_at,
+            };
+            rotation::rotate(&mut vault, request, cli.json).await?;
+            vault.close().await
+        }
+        Command::Restore { name, version } => {
+            let mut vault = unlock(&cli).await?;
+            rotation::restore(&mut vault, name, *version, cli.json).await?;
+            vault.close().await
+        }
+        Command::Policy { name, policy, clear } => {
+            let mut vault = unlock(&cli).await?;
+            rotation::policy(&mut vault, name, policy, *clear, cli.json).await?;
+            vault.close().await
+        }
+        Command::Agent {
+            idle_timeout,
+            unlock,
+            stop,
+        } => {
+            let path = vault_path(&cli)?;
+            if *stop {
+                return agent::lock(&path, true).await;
             }
+            LockedVault::open(&path).await?.close().await?;
+            let password = if *unlock {
+                Some(secrets::master_password(cli.password_file.as_deref())?)
+            } else {
+                None
+            };
+            agent::serve(path, Duration::from_secs((*idle_timeout).max(1)), password).await
+        }
+        Command::Unlock { idle_timeout } => {
+            let path = vault_path(&cli)?;
+            agent::unlock(&cli, &path, Duration::from_secs((*idle_timeout).max(1))).await
+        }
+        Command::Lock => agent::lock(&vault_path(&cli)?, false).await,
+        Command::Consent { action } => consent(&cli, action).await,
+        Command::Status { never_rotated_days } => {
+            let mut vault = unlock(&cli).await?;
+            rotation::status(&mut vault, *never_rotated_days, cli.json).await?;
             vault.close().await
         }
         Command::History { name, reveal } => {
@@ -557,6 +703,95 @@ async fn import(cli: &Cli, format: &str, file: &Path, backup_password_file: Opti
             for s in &report.skipped {
                 eprintln!("  {}: {}", s.record, s.reason);
             }
+        }
+    }
+    vault.close().await
+}
+
+/// After the agent failed mid-request: go on with a direct unlock if the
+/// password can be had without the agent, else report the failure.
+fn fallback_allowed(cli: &Cli, e: Error) -> Result<()> {
+    if e.code() != "agent.lost" {
+        return Err(e);
+    }
+    if cli.password_file.is_some() || std::io::stdin().is_terminal() {
+        eprintln!("warning[agent.lost]: {e}; unlocking the vault directly");
+        Ok(())
+    } else {
+        Err(Error::AgentLost(e.to_string()))
+    }
+}
+
+/// One field through an unlocked agent; `None` when there is none (or it
+/// went away and a direct unlock can take over).
+async fn via_agent(cli: &Cli, name: &str, field: &str) -> Result<Option<Zeroizing<String>>> {
+    let path = vault_path(cli)?;
+    let Some(mut client) = agent::unlocked_agent(&path).await? else {
+        return Ok(None);
+    };
+    let want = Want {
+        item: name.to_owned(),
+        field: field.to_owned(),
+    };
+    match agent::secrets_via(&mut client, vec![want], None).await {
+        Ok(mut values) => Ok(values.pop()),
+        Err(e) => fallback_allowed(cli, e).map(|()| None),
+    }
+}
+
+async fn consent(cli: &Cli, action: &ConsentAction) -> Result<()> {
+    let mut vault = unlock(cli).await?;
+    match action {
+        ConsentAction::List => {
+            let grants = vault.grants().await?;
+            if cli.json {
+                print_json(&json!(grants))?;
+            } else if grants.is_empty() {
+                outln!("No program has a lasting decision.")?;
+            } else {
+                let rows: Vec<Vec<String>> = grants
+                    .iter()
+                    .map(|g| {
+                        vec![
+                            g.id.clone(),
+                            g.decision.as_str().to_owned(),
+                            g.item_name.clone(),
+                            g.executable.clone(),
+                            output::date(g.created_at),
+                        ]
+                    })
+                    .collect();
+                table(&["ID", "DECISION", "ITEM", "PROGRAM", "SINCE"], &rows)?;
+            }
+        }
+        ConsentAction::Allow { program, item } | ConsentAction::Deny { program, item } => {
+            let decision = if matches!(action, ConsentAction::Allow { .. }) {
+                tessera_core::consent::Decision::Always
+            } else {
+                tessera_core::consent::Decision::Deny
+            };
+            let program = std::path::absolute(program).map_err(|e| Error::invalid(e.to_string()))?;
+            let g = vault
+                .record_grant(&program.display().to_string(), item, decision)
+                .await?;
+            if cli.json {
+                print_json(&json!(g))?;
+            } else {
+                eprintln!(
+                    "{} {} may {}read {:?} through the agent.",
+                    g.id,
+                    g.executable,
+                    if decision.allows() { "" } else { "not " },
+                    g.item_name
+                );
+            }
+        }
+        ConsentAction::Revoke { id } => {
+            let g = vault.revoke_grant(id).await?;
+            eprintln!(
+                "Forgot the decision for {} and {:?}; it will be asked again.",
+                g.executable, g.item_name
+            );
         }
     }
     vault.close().await

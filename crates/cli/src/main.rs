@@ -2,8 +2,10 @@
 //! input, calls one tessera-core function and renders the result.
 #![forbid(unsafe_code)]
 
+mod agent;
 mod commands;
 mod output;
+mod rotation;
 mod secrets;
 
 use clap::{Args, Parser, Subcommand};
@@ -52,6 +54,45 @@ pub struct ValueSource {
     /// Generate a random value
     #[arg(long)]
     pub generate: bool,
+}
+
+#[derive(Args, Clone)]
+#[group(required = false, multiple = false)]
+pub struct RotateSource {
+    /// Read the new value from standard input (one trailing newline is dropped)
+    #[arg(long)]
+    pub value_stdin: bool,
+    /// Generate a random value with the flags below, not the item's own generator
+    #[arg(long)]
+    pub generate: bool,
+}
+
+#[derive(Args, Clone, Default)]
+pub struct PolicyArgs {
+    /// Rotate at least every DAYS days
+    #[arg(long, value_name = "DAYS")]
+    pub max_age: Option<u32>,
+    /// Warn this many days before expiry or a due rotation [default: 14]
+    #[arg(long, value_name = "DAYS")]
+    pub warn: Option<u32>,
+    /// Keep the previous value available this many days after a rotation
+    #[arg(long, value_name = "DAYS")]
+    pub grace: Option<u32>,
+    /// Where the service rotates this key (shown with reminders)
+    #[arg(long, value_name = "URL")]
+    pub rotate_url: Option<String>,
+    /// Length of generated values (sets the item's generator)
+    #[arg(long, value_name = "N")]
+    pub gen_length: Option<usize>,
+    /// Prefix of generated values, such as sk_live_
+    #[arg(long, value_name = "P")]
+    pub gen_prefix: Option<String>,
+    /// alphanumeric, hex, base64url or symbols
+    #[arg(long, value_name = "A")]
+    pub gen_alphabet: Option<String>,
+    /// A dash after every N generated characters (0: none)
+    #[arg(long, value_name = "N")]
+    pub gen_group: Option<usize>,
 }
 
 #[derive(Args, Clone)]
@@ -105,6 +146,9 @@ pub enum Command {
         /// value, username, url, notes, service, env, name, or a custom field
         #[arg(long, default_value = "value")]
         field: String,
+        /// The value the last rotation retired, while its grace period lasts
+        #[arg(long, conflicts_with = "field")]
+        previous: bool,
     },
     /// List items, never their values
     List {
@@ -158,16 +202,44 @@ pub enum Command {
         #[arg(long, short)]
         yes: bool,
     },
-    /// Give an item a new value; the old one stays in its history
+    /// Give an item a new value; the old one stays in its history.
+    /// Without --value-stdin or --generate, the item's own generator is used.
     Rotate {
         name: String,
         #[command(flatten)]
-        source: ValueSource,
+        source: RotateSource,
         #[command(flatten)]
         generator: GeneratorArgs,
         /// Why, for the audit log
         #[arg(long, default_value = "")]
         reason: String,
+        /// The new value's expiry date, YYYY-MM-DD [default: the old one, or a JWT's exp]
+        #[arg(long, value_name = "DATE", conflicts_with = "no_expires")]
+        expires: Option<String>,
+        /// The new value does not expire
+        #[arg(long)]
+        no_expires: bool,
+    },
+    /// Make an old value current again (appended as a new version)
+    Restore {
+        name: String,
+        /// The version to bring back (see `tessera history`)
+        version: i64,
+    },
+    /// Show or set an item's rotation policy
+    Policy {
+        name: String,
+        #[command(flatten)]
+        policy: PolicyArgs,
+        /// Remove the policy (and the item's generator)
+        #[arg(long, conflicts_with_all = ["max_age", "warn", "grace", "rotate_url", "gen_length", "gen_prefix", "gen_alphabet", "gen_group"])]
+        clear: bool,
+    },
+    /// What needs attention: expired, expiring, overdue, never rotated, shared or weak values
+    Status {
+        /// Report values never rotated after this many days
+        #[arg(long, default_value_t = 180, value_name = "DAYS")]
+        never_rotated_days: u32,
     },
     /// Show every value an item has had
     History {
@@ -205,6 +277,43 @@ pub enum Command {
         #[arg(long)]
         verify: bool,
     },
+    /// Keep the vault unlocked for other commands (foreground; see `unlock`)
+    Agent {
+        /// Lock after this many seconds without a request
+        #[arg(long, default_value_t = 900, value_name = "SECS")]
+        idle_timeout: u64,
+        /// Ask for the master password and start unlocked
+        #[arg(long)]
+        unlock: bool,
+        /// Stop the running agent instead
+        #[arg(long, conflicts_with = "unlock")]
+        stop: bool,
+    },
+    /// Unlock the agent (starting it in the background if needed)
+    Unlock {
+        /// Lock after this many seconds without a request (for a new agent)
+        #[arg(long, default_value_t = 900, value_name = "SECS")]
+        idle_timeout: u64,
+    },
+    /// Lock the agent: it forgets the keys and every session decision
+    Lock,
+    /// Which programs may read which items through the agent
+    Consent {
+        #[command(subcommand)]
+        action: ConsentAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ConsentAction {
+    /// List the lasting decisions (always and deny)
+    List,
+    /// Let PROGRAM read ITEM through the agent without asking
+    Allow { program: PathBuf, item: String },
+    /// Never let PROGRAM read ITEM through the agent
+    Deny { program: PathBuf, item: String },
+    /// Forget a decision (by its id from `consent list`); the program is asked again
+    Revoke { id: String },
 }
 
 fn main() -> ExitCode {

@@ -30,6 +30,9 @@ pub fn summary_json(s: &ItemSummary) -> Value {
         "created_at": time(s.created_at),
         "updated_at": time(s.updated_at),
         "expires_at": s.expires_at.map(time),
+        "version": s.version,
+        "value_set_at": s.value_set_at.map(time),
+        "policy": s.policy,
     })
 }
 

@@ -244,7 +244,7 @@ fn usage_errors_exit_with_code_2() {
         &["get"],
         &["list", "--colour"],
         &["edit", "a", "--expires", "2030-01-01", "--no-expires"],
-        &["rotate", "a"],
+        &["rotate", "a", "--value-stdin", "--generate"],
         &["add", "secret", "a", "--generate", "--length", "many"],
     ];
     for args in cases {

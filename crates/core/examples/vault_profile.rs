@@ -297,6 +297,10 @@ async fn run(path: PathBuf, password: String, repeats: usize, item_name: Option<
                 created_at: 0,
                 updated_at: 0,
                 expires_at: None,
+                policy: None,
+                version: None,
+                value_set_at: None,
+                facts: None,
             })
             .collect();
         t_sum.push(t.elapsed());

@@ -21,6 +21,10 @@ pub enum AuditAction {
     ItemsImported,
     VaultExported,
     DeviceUnlockChanged,
+    ConsentGranted,
+    ConsentRevoked,
+    /// The agent gave an item's secret to a program.
+    SecretShared,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

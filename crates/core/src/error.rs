@@ -43,6 +43,65 @@ pub enum Error {
     Storage(String),
     #[error("i/o error: {0}")]
     Io(String),
+    #[error("the grace period of {0:?} is over: its previous value is retired (it is still in the history)")]
+    GraceOver(String),
+    #[error("refused: {0}")]
+    AgentRefused(String),
+    #[error("an agent is already running on {0}")]
+    AgentRunning(String),
+    #[error("lost the agent: {0}")]
+    AgentLost(String),
+    #[error("consent denied: {0}")]
+    ConsentDenied(String),
+    /// An error the agent reported, with its code.
+    #[error("{message}")]
+    Remote { code: &'static str, message: String },
+}
+
+/// Every code [`Error::code`] can return, so that one sent back by the
+/// agent keeps its meaning on this side.
+const CODES: &[&str] = &[
+    "crypto.wrong_password",
+    "input.invalid",
+    "vault.corrupt",
+    "crypto.failure",
+    "vault.locked",
+    "vault.not_found",
+    "vault.exists",
+    "vault.busy",
+    "vault.too_new",
+    "item.not_found",
+    "item.field_not_found",
+    "item.exists",
+    "import.invalid",
+    "audit.broken",
+    "keyring.unavailable",
+    "vault.device_secret_missing",
+    "quick_unlock.expired",
+    "quick_unlock.off",
+    "store.failure",
+    "io.failure",
+    "rotation.grace_over",
+    "agent.peer_refused",
+    "agent.running",
+    "agent.lost",
+    "consent.denied",
+    "ref.not_found",
+    "oauth.invalid_grant",
+    "oauth.unreachable",
+    "oauth.timeout",
+    "oauth.bad_response",
+    "oauth.error",
+];
+
+/// The static form of a code received as text; unknown codes become
+/// `agent.failure`.
+pub fn known_code(code: &str) -> &'static str {
+    CODES
+        .iter()
+        .find(|c| **c == code)
+        .copied()
+        .unwrap_or("agent.failure")
 }
 
 impl Error {
@@ -71,6 +130,12 @@ impl Error {
             Error::QuickUnlockOff => "quick_unlock.off",
             Error::Storage(_) => "store.failure",
             Error::Io(_) => "io.failure",
+            Error::GraceOver(_) => "rotation.grace_over",
+            Error::AgentRefused(_) => "agent.peer_refused",
+            Error::AgentRunning(_) => "agent.running",
+            Error::AgentLost(_) => "agent.lost",
+            Error::ConsentDenied(_) => "consent.denied",
+            Error::Remote { code, .. } => code,
         }
     }
 

@@ -8,6 +8,8 @@
 use crate::audit::{self, AuditAction};
 use crate::crypto;
 use crate::error::{Error, Result};
+use crate::health::ValueFacts;
+use crate::rotation::RotationPolicy;
 use crate::vault::{now_ms, Header, Keys, Vault};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -83,6 +85,13 @@ pub struct ItemMeta {
     pub env_var: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<RotationPolicy>,
+    /// Facts about the current value (version, age, strength, a keyed
+    /// fingerprint), kept here so the health scan opens no value. Absent in
+    /// items written before it existed; [`Vault::backfill_value_facts`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<ValueFacts>,
 }
 
 /// An extra named field, such as a TOTP seed or a hidden custom field.
@@ -137,6 +146,18 @@ pub struct ItemSummary {
     pub updated_at: i64,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub expires_at: Option<i64>,
+    pub policy: Option<RotationPolicy>,
+    /// Which value is current and when it was set; `None` for items
+    /// written before this was recorded.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub version: Option<i64>,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub value_set_at: Option<i64>,
+    /// For the health scan only; never serialized (it holds the value's
+    /// fingerprint).
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub facts: Option<ValueFacts>,
 }
 
 /// One item's metadata and details; the value is fetched separately.
@@ -167,6 +188,20 @@ pub struct ItemEdit {
     pub notes: Option<Option<String>>,
     pub username: Option<Option<String>>,
     pub url: Option<Option<String>>,
+    pub expires_at: Option<Option<i64>>,
+    pub policy: Option<Option<RotationPolicy>>,
+}
+
+/// A new value for an item, and the record of why.
+#[derive(Debug, Clone)]
+pub struct Rotation {
+    pub value: Zeroizing<String>,
+    /// Why, for the audit log.
+    pub reason: String,
+    /// Who asked, for the audit log (`cli`, `app`, ...).
+    pub actor: String,
+    /// A new expiry; `None` keeps the old one unless the value is a JWT
+    /// with its own `exp`.
     pub expires_at: Option<Option<i64>>,
 }
 
@@ -227,6 +262,9 @@ fn validate_meta(meta: &ItemMeta) -> Result<()> {
     }
     if let Some(v) = &meta.env_var {
         validate_env_var(v)?;
+    }
+    if let Some(p) = &meta.policy {
+        p.validate()?;
     }
     Ok(())
 }
@@ -381,6 +419,10 @@ pub(crate) fn summary(
     expires: Option<i64>,
 ) -> ItemSummary {
     ItemSummary {
+        policy: meta.policy,
+        version: meta.current.as_ref().map(|f| f.version),
+        value_set_at: meta.current.as_ref().map(|f| f.set_at),
+        facts: meta.current,
         id: id_to_string(id),
         kind,
         name: meta.name,
@@ -472,11 +514,15 @@ impl Vault {
     }
 
     /// Adds an item with its first value. Names are unique, ignoring case.
-    pub async fn add(&mut self, item: NewItem) -> Result<ItemSummary> {
+    pub async fn add(&mut self, mut item: NewItem) -> Result<ItemSummary> {
         validate_meta(&item.meta)?;
         validate_value(&item.value)?;
         let id: ItemId = *uuid::Uuid::new_v4().as_bytes();
         let now = now_ms();
+        item.meta.current = Some(ValueFacts::of(&self.keys, &item.value, 1, now));
+        if item.expires_at.is_none() {
+            item.expires_at = jwt_expiry(&item.value);
+        }
         let sealed = seal_item(
             &self.keys,
             &self.header,
@@ -630,9 +676,39 @@ impl Vault {
 
     /// Appends a new value; the previous one stays in the history, retired.
     pub async fn rotate(&mut self, name_or_id: &str, new_value: &str, reason: &str) -> Result<ItemSummary> {
-        validate_value(new_value)?;
+        self.rotate_with(
+            name_or_id,
+            Rotation {
+                value: Zeroizing::new(new_value.to_owned()),
+                reason: reason.to_owned(),
+                actor: String::new(),
+                expires_at: None,
+            },
+        )
+        .await
+    }
+
+    /// Appends a new value, retiring the current one, and records who, when
+    /// and why in the audit log. Nothing is overwritten.
+    pub async fn rotate_with(&mut self, name_or_id: &str, r: Rotation) -> Result<ItemSummary> {
+        validate_value(&r.value)?;
         let loc = self.locate(name_or_id).await?;
+        // Opening the details first means a damaged item is reported, not
+        // rotated half-way.
+        open_details(
+            &self.keys,
+            &self.header,
+            &loc.id,
+            loc.kind,
+            &loc.meta.name,
+            &loc.details_blob,
+        )?;
         let now = now_ms();
+        let mut meta = loc.meta;
+        let expires = match r.expires_at {
+            Some(e) => e,
+            None => jwt_expiry(&r.value).or(loc.expires),
+        };
         let mut tx = self.store.begin_write().await?;
         let (last,): (i64,) =
             sqlx::query_as("SELECT coalesce(max(seq), 0) FROM item_values WHERE item_id = ?")
@@ -640,23 +716,29 @@ impl Vault {
                 .fetch_one(&mut *tx)
                 .await?;
         let seq = last + 1;
-        let blob = seal_value(&self.keys, &self.header, &loc.id, loc.kind, seq, new_value)?;
+        meta.current = Some(ValueFacts::of(&self.keys, &r.value, seq, now));
+        let blob = seal_value(&self.keys, &self.header, &loc.id, loc.kind, seq, &r.value)?;
+        let sealed_meta = seal_json(&self.keys, &self.header, &loc.id, loc.kind, "meta", &meta)?;
         sqlx::query("UPDATE item_values SET retired_at = ? WHERE item_id = ? AND retired_at IS NULL")
             .bind(now)
             .bind(&loc.id[..])
             .execute(&mut *tx)
             .await?;
         insert_value(&mut tx, &loc.id, seq, now, None, &blob).await?;
-        sqlx::query("UPDATE items SET updated_at = ? WHERE id = ?")
+        sqlx::query("UPDATE items SET meta = ?, updated_at = ?, expires_at = ? WHERE id = ?")
+            .bind(&sealed_meta)
             .bind(now)
+            .bind(expires)
             .bind(&loc.id[..])
             .execute(&mut *tx)
             .await?;
-        let detail = if reason.is_empty() {
-            format!("{} (version {seq})", loc.meta.name)
-        } else {
-            format!("{} (version {seq}): {reason}", loc.meta.name)
-        };
+        let mut detail = format!("{} (version {seq})", meta.name);
+        if !r.actor.is_empty() {
+            detail.push_str(&format!(" by {}", r.actor));
+        }
+        if !r.reason.is_empty() {
+            detail.push_str(&format!(": {}", r.reason));
+        }
         audit::append(
             &mut tx,
             &self.keys,
@@ -667,11 +749,104 @@ impl Vault {
         )
         .await?;
         tx.commit().await?;
-        let s = summary(&loc.id, loc.kind, loc.meta, loc.created, now, loc.expires);
+        let s = summary(&loc.id, loc.kind, meta, loc.created, now, expires);
         if let Some(index) = &mut self.index {
             index.upsert(s.clone());
         }
         Ok(s)
+    }
+
+    /// Makes an old value current again by appending it as a new version,
+    /// so the history still shows every step.
+    pub async fn restore_version(&mut self, name_or_id: &str, seq: i64, actor: &str) -> Result<ItemSummary> {
+        let (s, history) = self.history(name_or_id).await?;
+        let Some(old) = history.iter().find(|v| v.seq == seq) else {
+            return Err(Error::invalid(format!(
+                "{:?} has no version {seq} (it has 1 to {})",
+                s.name,
+                history.len()
+            )));
+        };
+        if old.retired_at.is_none() {
+            return Err(Error::invalid(format!(
+                "version {seq} of {:?} is already current",
+                s.name
+            )));
+        }
+        let value = old.value.clone();
+        self.rotate_with(
+            &s.id,
+            Rotation {
+                value,
+                reason: format!("restored version {seq}"),
+                actor: actor.to_owned(),
+                expires_at: None,
+            },
+        )
+        .await
+    }
+
+    /// The value that the last rotation retired, while the item's grace
+    /// period lasts; after it, `rotation.grace_over`.
+    pub async fn previous_value(&mut self, name_or_id: &str) -> Result<Zeroizing<String>> {
+        let (s, mut history) = self.history(name_or_id).await?;
+        let grace_days = s.policy.as_ref().and_then(|p| p.grace_days).unwrap_or(0);
+        if history.len() < 2 {
+            return Err(Error::invalid(format!("{:?} has never been rotated", s.name)));
+        }
+        let prev = history.swap_remove(history.len() - 2);
+        let retired = prev.retired_at.unwrap_or(0);
+        let until = retired.saturating_add(i64::from(grace_days) * crate::health::DAY_MS);
+        if now_ms() >= until {
+            return Err(Error::GraceOver(s.name));
+        }
+        Ok(prev.value.clone())
+    }
+
+    /// Fills in the value facts of items written before they were kept,
+    /// by opening each such item's current value once. Returns how many.
+    pub async fn backfill_value_facts(&mut self) -> Result<usize> {
+        let missing: Vec<String> = self
+            .load_index()
+            .await?
+            .items()
+            .filter(|s| s.facts.is_none())
+            .map(|s| s.id.clone())
+            .collect();
+        for id in &missing {
+            let loc = self.locate(id).await?;
+            let (seq, created, blob): (i64, i64, Vec<u8>) = sqlx::query_as(
+                "SELECT seq, created_at, value FROM item_values WHERE item_id = ? ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(&loc.id[..])
+            .fetch_optional(&mut self.store.conn)
+            .await?
+            .ok_or_else(|| corrupt(&format!("{:?}", loc.meta.name), &loc.id))?;
+            let value = open_value(
+                &self.keys,
+                &self.header,
+                &loc.id,
+                loc.kind,
+                &loc.meta.name,
+                seq,
+                &blob,
+            )?;
+            let mut meta = loc.meta;
+            meta.current = Some(ValueFacts::of(&self.keys, &value, seq, created));
+            let sealed = seal_json(&self.keys, &self.header, &loc.id, loc.kind, "meta", &meta)?;
+            let mut tx = self.store.begin_write().await?;
+            sqlx::query("UPDATE items SET meta = ? WHERE id = ?")
+                .bind(&sealed)
+                .bind(&loc.id[..])
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            let s = summary(&loc.id, loc.kind, meta, loc.created, loc.updated, loc.expires);
+            if let Some(index) = &mut self.index {
+                index.upsert(s);
+            }
+        }
+        Ok(missing.len())
     }
 
     /// Changes an item's metadata. Its values are untouched.
@@ -714,6 +889,9 @@ impl Vault {
         }
         if let Some(v) = edit.expires_at {
             expires = v;
+        }
+        if let Some(v) = edit.policy {
+            meta.policy = v;
         }
         validate_meta(&meta)?;
         let now = now_ms();
@@ -797,6 +975,9 @@ impl Vault {
                 tags: s.tags,
                 env_var: s.env_var,
                 scopes: s.scopes,
+                policy: s.policy,
+                current: None,
+                ..Default::default()
             },
             details: view.details.clone(),
             created_at: Some(s.created_at),
@@ -835,6 +1016,11 @@ impl Vault {
         }
         Ok((ok, bad))
     }
+}
+
+/// The `exp` of a value that is a JWT.
+fn jwt_expiry(value: &str) -> Option<i64> {
+    crate::jwt::decode(value).and_then(|c| c.expires_at)
 }
 
 fn exists_or(e: sqlx::Error, name: &str) -> Error {

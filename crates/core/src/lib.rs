@@ -3,11 +3,15 @@
 //! adapters over this crate.
 #![forbid(unsafe_code)]
 
+pub mod agent;
 pub mod audit;
+pub mod consent;
 pub mod crypto;
 pub mod device;
 pub mod error;
+pub mod health;
 pub mod items;
+pub mod jwt;
 pub mod keychain;
 pub mod prefs;
 pub mod rotation;
@@ -19,7 +23,7 @@ pub mod vault;
 
 pub use error::{Error, Result};
 pub use items::{
-    CustomField, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, ItemSummary, ItemView, NewItem,
+    CustomField, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, ItemSummary, ItemView, NewItem, Rotation,
     ValueVersion,
 };
 pub use search::{Index, Query};

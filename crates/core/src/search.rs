@@ -219,6 +219,10 @@ mod tests {
             created_at: 0,
             updated_at: 0,
             expires_at: None,
+            policy: None,
+            version: None,
+            value_set_at: None,
+            facts: None,
         }
     }
 

@@ -34,6 +34,8 @@ pub(crate) struct Keys {
     pub fields: Sealer,
     pub names: Mac,
     pub audit: Mac,
+    /// Fingerprints of values, to find values shared between items.
+    pub values: Mac,
 }
 
 impl Keys {
@@ -43,6 +45,7 @@ impl Keys {
             fields: Sealer::new(&crypto::hkdf_expand(k, b"tessera/fields/v1")?)?,
             names: Mac::new(&crypto::hkdf_expand(k, b"tessera/name-index/v1")?),
             audit: Mac::new(&crypto::hkdf_expand(k, b"tessera/audit-chain/v1")?),
+            values: Mac::new(&crypto::hkdf_expand(k, b"tessera/value-fingerprint/v1")?),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod keepassxc;
 
 use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
+use crate::health::ValueFacts;
 use crate::items::{self, fold_name, ItemDetails, ItemId, ItemKind, ItemMeta};
 use crate::vault::{now_ms, Vault};
 use serde::{Deserialize, Serialize};
@@ -174,14 +175,6 @@ impl Vault {
                 report.renamed.push((base, item.meta.name.clone()));
             }
             let id: ItemId = *uuid::Uuid::new_v4().as_bytes();
-            let sealed = items::seal_item(
-                &self.keys,
-                &self.header,
-                &id,
-                item.kind,
-                &item.meta,
-                &item.details,
-            )?;
             let mut values = Vec::with_capacity(item.versions.len());
             let last = item.versions.len();
             // A version without its own date starts when the one before it
@@ -201,6 +194,20 @@ impl Vault {
                 previous_end = retired;
                 values.push((seq, created, retired, blob));
             }
+            if let (Some(v), Some((seq, created, _, _))) = (item.versions.last(), values.last()) {
+                item.meta.current = Some(ValueFacts::of(&self.keys, &v.value, *seq, *created));
+                if item.expires_at.is_none() {
+                    item.expires_at = crate::jwt::decode(&v.value).and_then(|c| c.expires_at);
+                }
+            }
+            let sealed = items::seal_item(
+                &self.keys,
+                &self.header,
+                &id,
+                item.kind,
+                &item.meta,
+                &item.details,
+            )?;
             let tag = items::name_tag(&self.keys, &item.meta.name);
             prepared.push((record, id, item, sealed, values, tag));
         }
