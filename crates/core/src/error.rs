@@ -43,6 +43,9 @@ pub enum Error {
     Storage(String),
     #[error("i/o error: {0}")]
     Io(String),
+    /// A `tessera://` reference to a missing item or field.
+    #[error("{reference} does not resolve: {detail}")]
+    RefNotFound { reference: String, detail: String },
 }
 
 impl Error {
@@ -71,6 +74,7 @@ impl Error {
             Error::QuickUnlockOff => "quick_unlock.off",
             Error::Storage(_) => "store.failure",
             Error::Io(_) => "io.failure",
+            Error::RefNotFound { .. } => "ref.not_found",
         }
     }
 

@@ -10,6 +10,7 @@ pub mod error;
 pub mod items;
 pub mod keychain;
 pub mod prefs;
+pub mod refs;
 pub mod rotation;
 pub mod search;
 pub mod store;
