@@ -8,12 +8,15 @@ use crate::ConsentAction;
 use crate::{Cli, Command, GeneratorArgs, KdfArgs, ValueSource};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
+use std::ffi::OsString;
+use std::future::Future;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tessera_core::agent::protocol::Want;
 use tessera_core::crypto::KdfParams;
 use tessera_core::keychain::Keychain;
+use tessera_core::refs::{self, EnvPlan, Masker, Resolver, SecretRef, Template};
 use tessera_core::rotation::Generator;
 use tessera_core::transfer::{self, ImportFormat};
 use tessera_core::{
@@ -114,8 +117,10 @@ fn kdf_params(args: &KdfArgs, current: Option<KdfParams>) -> Result<Option<KdfPa
     Ok(Some(params))
 }
 
-pub async fn run(cli: Cli) -> Result<()> {
-    match &cli.command {
+/// Runs one command; the exit code is 0 except for `run`, which passes on
+/// its child's.
+pub async fn run(cli: Cli) -> Result<u8> {
+    let done = match &cli.command {
         Command::Init(kdf) => init(&cli, kdf).await,
         Command::Add {
             kind,
@@ -438,7 +443,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                 std::io::stdin().read_line(&mut answer)?;
                 if !matches!(answer.trim(), "y" | "Y" | "yes") {
                     eprintln!("Nothing deleted.");
-                    return vault.close().await;
+                    return vault.close().await.map(|()| 0);
                 }
             }
             let s = vault.remove(name).await?;
@@ -627,6 +632,107 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             vault.close().await
         }
+        Command::Read { reference } => {
+            let reference: SecretRef = reference.parse()?;
+            let mut vault = unlock(&cli).await?;
+            let value = refs::resolve(&mut vault, &reference).await;
+            vault.close().await?;
+            let value = value?;
+            if cli.json {
+                print_json(&json!({ "reference": reference.to_string(), "value": value.as_str() }))
+            } else {
+                outln!("{}", value.as_str())
+            }
+        }
+        Command::Run {
+            env_files,
+            no_masking,
+            command,
+        } => return run_with_references(&cli, env_files, *no_masking, command).await,
+        Command::Inject { input, output, force } => inject(&cli, input, output.as_deref(), *force).await,
+    };
+    done.map(|()| 0)
+}
+
+/// Stands in for the vault when there is nothing to resolve, so that no
+/// password is asked for.
+struct NoReferences;
+
+impl Resolver for NoReferences {
+    fn resolve(&mut self, reference: &SecretRef) -> impl Future<Output = Result<Zeroizing<String>>> + Send {
+        let reference = reference.to_string();
+        async move { Err(Error::invalid(format!("{reference} was not expected here"))) }
+    }
+}
+
+/// Resolves every reference of the environment and the env files with the
+/// vault, closes the vault (dropping its keys), and only then starts the
+/// command.
+async fn run_with_references(
+    cli: &Cli,
+    env_files: &[PathBuf],
+    no_masking: bool,
+    command: &[OsString],
+) -> Result<u8> {
+    let mut plan = EnvPlan::new();
+    // Variables that are not UTF-8 cannot be references; they are inherited as they are.
+    plan.add_environment(
+        std::env::vars_os()
+            .filter_map(|(name, value)| Some((name.into_string().ok()?, value.into_string().ok()?))),
+    )?;
+    for file in env_files {
+        let bytes = Zeroizing::new(
+            std::fs::read(file)
+                .map_err(|e| Error::invalid(format!("cannot read {}: {e}", file.display())))?,
+        );
+        plan.add_env_file(&file.display().to_string(), &bytes)?;
+    }
+    let resolved = if plan.references().next().is_some() {
+        let mut vault = unlock(cli).await?;
+        let resolved = plan.resolve(&mut vault).await;
+        vault.close().await?;
+        resolved?
+    } else {
+        plan.resolve(&mut NoReferences).await?
+    };
+    let masker = Some(Masker::new(resolved.secrets.iter().map(|s| s.as_str())))
+        .filter(|m| !no_masking && !m.is_empty());
+    drop(resolved.secrets);
+    crate::run::run_child(command, resolved.vars, masker).await
+}
+
+async fn inject(cli: &Cli, input: &Path, output: Option<&Path>, force: bool) -> Result<()> {
+    let bytes = Zeroizing::new(
+        std::fs::read(input).map_err(|e| Error::invalid(format!("cannot read {}: {e}", input.display())))?,
+    );
+    let in_file = |e: Error| match e {
+        Error::Invalid(m) => Error::Invalid(format!("{}: {m}", input.display())),
+        other => other,
+    };
+    let text = std::str::from_utf8(&bytes).map_err(|_| in_file(Error::invalid("not valid UTF-8")))?;
+    let template = Template::parse(text).map_err(in_file)?;
+    if let Some(out) = output {
+        refs::check_output_free(out, force)?;
+    }
+    let rendered = if template.references().next().is_some() {
+        let mut vault = unlock(cli).await?;
+        let rendered = template.render(&mut vault).await;
+        vault.close().await?;
+        rendered?
+    } else {
+        template.render(&mut NoReferences).await?
+    };
+    match output {
+        Some(out) => {
+            refs::write_private_file(out, rendered.as_bytes(), force)?;
+            if cli.json {
+                print_json(&json!({ "file": out, "references": template.references().count() }))?;
+            } else {
+                eprintln!("Wrote {}.", out.display());
+            }
+            Ok(())
+        }
+        None => output::write_raw(rendered.as_bytes()),
     }
 }
 

@@ -6,9 +6,11 @@ mod agent;
 mod commands;
 mod output;
 mod rotation;
+mod run;
 mod secrets;
 
 use clap::{Args, Parser, Subcommand};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -302,6 +304,42 @@ pub enum Command {
         #[command(subcommand)]
         action: ConsentAction,
     },
+    /// Print the value a tessera://ITEM[/FIELD] reference points at, and a newline
+    Read {
+        /// tessera://ITEM[/FIELD]; write a space as %20 and a '/' in a name as %2F
+        #[arg(value_name = "REF")]
+        reference: String,
+    },
+    /// Run a command with the tessera:// references in its environment resolved
+    ///
+    /// Every variable whose whole value is a reference, in the environment or
+    /// an env file, is resolved before the command starts; the values are
+    /// masked in its output. Exits with the command's exit code (128 + the
+    /// signal if a signal killed it).
+    Run {
+        /// A dotenv file of variables to set (repeat for several; later files win,
+        /// and files win over the environment)
+        #[arg(long = "env-file", value_name = "FILE")]
+        env_files: Vec<PathBuf>,
+        /// Pass the command's output through untouched instead of masking secrets
+        #[arg(long)]
+        no_masking: bool,
+        /// The command and its arguments, after `--`
+        #[arg(last = true, required = true, value_name = "CMD")]
+        command: Vec<OsString>,
+    },
+    /// Render {{ tessera://... }} placeholders in a template
+    Inject {
+        /// The template file
+        #[arg(short = 'i', long = "in", value_name = "TEMPLATE")]
+        input: PathBuf,
+        /// Write here (mode 0600, atomically) instead of to standard output
+        #[arg(short = 'o', long = "out", value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// Replace OUT if it exists
+        #[arg(long, requires = "output")]
+        force: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -326,7 +364,7 @@ fn main() -> ExitCode {
         }
     };
     match runtime.block_on(commands::run(cli)) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         // The reader closed the pipe: stop quietly, as `head` expects.
         Err(_) if output::STDOUT_CLOSED.load(std::sync::atomic::Ordering::Relaxed) => ExitCode::SUCCESS,
         Err(e) => {

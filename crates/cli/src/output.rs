@@ -54,6 +54,17 @@ pub fn write_line(args: std::fmt::Arguments<'_>) -> Result<()> {
         })
 }
 
+/// Writes bytes to standard output as they are (no newline added).
+pub fn write_raw(bytes: &[u8]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes).and_then(|()| out.flush()).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+        }
+        Error::from(e)
+    })
+}
+
 macro_rules! outln {
     ($($arg:tt)*) => {
         $crate::output::write_line(format_args!($($arg)*))

@@ -56,6 +56,9 @@ pub enum Error {
     /// An error the agent reported, with its code.
     #[error("{message}")]
     Remote { code: &'static str, message: String },
+    /// A `tessera://` reference to a missing item or field.
+    #[error("{reference} does not resolve: {detail}")]
+    RefNotFound { reference: String, detail: String },
 }
 
 /// Every code [`Error::code`] can return, so that one sent back by the
@@ -136,6 +139,7 @@ impl Error {
             Error::AgentLost(_) => "agent.lost",
             Error::ConsentDenied(_) => "consent.denied",
             Error::Remote { code, .. } => code,
+            Error::RefNotFound { .. } => "ref.not_found",
         }
     }
 

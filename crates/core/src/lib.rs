@@ -14,6 +14,7 @@ pub mod items;
 pub mod jwt;
 pub mod keychain;
 pub mod prefs;
+pub mod refs;
 pub mod rotation;
 pub mod search;
 pub mod store;

@@ -7,18 +7,37 @@ use crate::items::{validate_env_var, ItemDetails, ItemMeta};
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
-fn bad(line: usize, msg: &str) -> Error {
-    Error::Import(format!("line {line}: {msg}"))
+/// A malformed line, before it is given the error code of its use (an
+/// import, or `tessera run --env-file`).
+#[derive(Debug)]
+pub(crate) struct LineError {
+    pub line: usize,
+    pub message: String,
 }
 
-pub fn parse(bytes: &[u8]) -> Result<Parsed> {
+fn bad(line: usize, msg: &str) -> LineError {
+    LineError {
+        line,
+        message: msg.to_owned(),
+    }
+}
+
+/// One `KEY=value` assignment and the line it starts on.
+pub(crate) struct Assignment {
+    pub line: usize,
+    pub key: String,
+    pub value: Zeroizing<String>,
+}
+
+/// Every assignment of a dotenv file, in order, duplicates included.
+pub(crate) fn assignments(bytes: &[u8]) -> std::result::Result<Vec<Assignment>, LineError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         bad(line, "not valid UTF-8")
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().collect();
-    let mut entries: Vec<(usize, String, Zeroizing<String>)> = Vec::new();
+    let mut entries = Vec::new();
     let mut i = 0;
     while i < lines.len() {
         let lineno = i + 1;
@@ -66,8 +85,21 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
             };
             Zeroizing::new(v.trim_end().to_owned())
         };
-        entries.push((lineno, key.to_owned(), value));
+        entries.push(Assignment {
+            line: lineno,
+            key: key.to_owned(),
+            value,
+        });
     }
+    Ok(entries)
+}
+
+pub fn parse(bytes: &[u8]) -> Result<Parsed> {
+    let entries: Vec<(usize, String, Zeroizing<String>)> = assignments(bytes)
+        .map_err(|e| Error::Import(format!("line {}: {}", e.line, e.message)))?
+        .into_iter()
+        .map(|a| (a.line, a.key, a.value))
+        .collect();
 
     let mut parsed = Parsed::default();
     let mut last_line: HashMap<&str, usize> = HashMap::new();
@@ -112,7 +144,7 @@ pub fn parse(bytes: &[u8]) -> Result<Parsed> {
 }
 
 /// After a closing quote only spaces and a comment may follow.
-fn trailing_ok(rest: &str, line: usize) -> Result<()> {
+fn trailing_ok(rest: &str, line: usize) -> std::result::Result<(), LineError> {
     let rest = rest.trim();
     if rest.is_empty() || rest.starts_with('#') {
         Ok(())
