@@ -189,6 +189,7 @@ fn summaries(n: usize) -> Vec<ItemSummary> {
             created_at: i as i64,
             updated_at: i as i64,
             expires_at: None,
+            needs_reauth: false,
         })
         .collect()
 }

@@ -201,6 +201,7 @@ pub async fn add_item<R: Runtime>(
             tags: clean_list(&input.tags),
             env_var: blank_to_none(&input.env_var),
             scopes: clean_list(&input.scopes),
+            needs_reauth: false,
         },
         details: ItemDetails {
             notes: blank_to_none(&input.notes),

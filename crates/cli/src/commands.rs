@@ -138,6 +138,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     tags: tags.clone(),
                     env_var: env_var.clone(),
                     scopes: scopes.clone(),
+                    needs_reauth: false,
                 },
                 details: ItemDetails {
                     notes: notes.clone(),

@@ -297,6 +297,7 @@ async fn run(path: PathBuf, password: String, repeats: usize, item_name: Option<
                 created_at: 0,
                 updated_at: 0,
                 expires_at: None,
+                needs_reauth: false,
             })
             .collect();
         t_sum.push(t.elapsed());

@@ -21,6 +21,10 @@ pub enum AuditAction {
     ItemsImported,
     VaultExported,
     DeviceUnlockChanged,
+    /// An OAuth refresh stored a new access token (and maybe refresh token).
+    TokenRefreshed,
+    /// The token endpoint refused the refresh token (`invalid_grant`).
+    ReauthNeeded,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

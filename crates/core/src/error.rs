@@ -2,6 +2,7 @@
 //! the UI match on. No message ever carries a secret value.
 
 use crate::crypto::CryptoError;
+use crate::oauth::OAuthError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -43,6 +44,8 @@ pub enum Error {
     Storage(String),
     #[error("i/o error: {0}")]
     Io(String),
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
 }
 
 impl Error {
@@ -71,6 +74,11 @@ impl Error {
             Error::QuickUnlockOff => "quick_unlock.off",
             Error::Storage(_) => "store.failure",
             Error::Io(_) => "io.failure",
+            Error::OAuth(OAuthError::InvalidGrant) => "oauth.invalid_grant",
+            Error::OAuth(OAuthError::Unreachable(_)) => "oauth.unreachable",
+            Error::OAuth(OAuthError::Timeout) => "oauth.timeout",
+            Error::OAuth(OAuthError::BadResponse(_)) => "oauth.bad_response",
+            Error::OAuth(OAuthError::Server { .. }) => "oauth.error",
         }
     }
 

@@ -83,6 +83,10 @@ pub struct ItemMeta {
     pub env_var: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
+    /// The token endpoint refused the stored refresh token: the user must
+    /// authorise again before the item can be refreshed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_reauth: bool,
 }
 
 /// An extra named field, such as a TOTP seed or a hidden custom field.
@@ -137,6 +141,9 @@ pub struct ItemSummary {
     pub updated_at: i64,
     #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub expires_at: Option<i64>,
+    /// The token endpoint refused the refresh token: authorise again.
+    #[serde(default)]
+    pub needs_reauth: bool,
 }
 
 /// One item's metadata and details; the value is fetched separately.
@@ -174,7 +181,7 @@ pub fn id_to_string(id: &ItemId) -> String {
     uuid::Uuid::from_bytes(*id).hyphenated().to_string()
 }
 
-fn parse_id(s: &str) -> Option<ItemId> {
+pub(crate) fn parse_id(s: &str) -> Option<ItemId> {
     uuid::Uuid::parse_str(s).ok().map(|u| *u.as_bytes())
 }
 
@@ -325,7 +332,7 @@ pub(crate) fn open_meta(
     serde_json::from_slice(&plain).map_err(|_| corrupt("metadata of", id))
 }
 
-fn open_details(
+pub(crate) fn open_details(
     keys: &Keys,
     header: &Header,
     id: &ItemId,
@@ -362,7 +369,7 @@ pub(crate) fn name_tag(keys: &Keys, name: &str) -> Vec<u8> {
     keys.names.tag(&[folded.as_bytes()])
 }
 
-fn parse_kind(s: &str, id: &ItemId) -> Result<ItemKind> {
+pub(crate) fn parse_kind(s: &str, id: &ItemId) -> Result<ItemKind> {
     s.parse()
         .map_err(|_| Error::Corrupt(format!("item {} has an unknown kind", id_to_string(id))))
 }
@@ -391,6 +398,7 @@ pub(crate) fn summary(
         created_at: created,
         updated_at: updated,
         expires_at: expires,
+        needs_reauth: meta.needs_reauth,
     }
 }
 
@@ -634,19 +642,16 @@ impl Vault {
         let loc = self.locate(name_or_id).await?;
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
-        let (last,): (i64,) =
-            sqlx::query_as("SELECT coalesce(max(seq), 0) FROM item_values WHERE item_id = ?")
-                .bind(&loc.id[..])
-                .fetch_one(&mut *tx)
-                .await?;
-        let seq = last + 1;
-        let blob = seal_value(&self.keys, &self.header, &loc.id, loc.kind, seq, new_value)?;
-        sqlx::query("UPDATE item_values SET retired_at = ? WHERE item_id = ? AND retired_at IS NULL")
-            .bind(now)
-            .bind(&loc.id[..])
-            .execute(&mut *tx)
-            .await?;
-        insert_value(&mut tx, &loc.id, seq, now, None, &blob).await?;
+        let seq = append_value(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            &loc.id,
+            loc.kind,
+            now,
+            new_value,
+        )
+        .await?;
         sqlx::query("UPDATE items SET updated_at = ? WHERE id = ?")
             .bind(now)
             .bind(&loc.id[..])
@@ -797,6 +802,7 @@ impl Vault {
                 tags: s.tags,
                 env_var: s.env_var,
                 scopes: s.scopes,
+                needs_reauth: s.needs_reauth,
             },
             details: view.details.clone(),
             created_at: Some(s.created_at),
@@ -873,6 +879,32 @@ pub(crate) async fn insert_item(
     .execute(&mut *conn)
     .await
     .map(|_| ())
+}
+
+/// Retires the current value and appends `value` as the next version, inside
+/// the caller's transaction. Returns the new version's number.
+pub(crate) async fn append_value(
+    conn: &mut sqlx::SqliteConnection,
+    keys: &Keys,
+    header: &Header,
+    id: &ItemId,
+    kind: ItemKind,
+    now: i64,
+    value: &str,
+) -> Result<i64> {
+    let (last,): (i64,) = sqlx::query_as("SELECT coalesce(max(seq), 0) FROM item_values WHERE item_id = ?")
+        .bind(&id[..])
+        .fetch_one(&mut *conn)
+        .await?;
+    let seq = last + 1;
+    let blob = seal_value(keys, header, id, kind, seq, value)?;
+    sqlx::query("UPDATE item_values SET retired_at = ? WHERE item_id = ? AND retired_at IS NULL")
+        .bind(now)
+        .bind(&id[..])
+        .execute(&mut *conn)
+        .await?;
+    insert_value(conn, id, seq, now, None, &blob).await?;
+    Ok(seq)
 }
 
 pub(crate) async fn insert_value(

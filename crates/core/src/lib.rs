@@ -9,6 +9,7 @@ pub mod device;
 pub mod error;
 pub mod items;
 pub mod keychain;
+pub mod oauth;
 pub mod prefs;
 pub mod rotation;
 pub mod search;
@@ -22,6 +23,7 @@ pub use items::{
     CustomField, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, ItemSummary, ItemView, NewItem,
     ValueVersion,
 };
+pub use oauth::{HttpOptions, OAuthConfig, OAuthError, RefreshOutcome, TokenResponse};
 pub use search::{Index, Query};
 pub use vault::{LockedVault, Vault};
 pub use zeroize::Zeroizing;

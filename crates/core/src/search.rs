@@ -219,6 +219,7 @@ mod tests {
             created_at: 0,
             updated_at: 0,
             expires_at: None,
+            needs_reauth: false,
         }
     }
 

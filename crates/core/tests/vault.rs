@@ -20,6 +20,7 @@ fn new_item(kind: ItemKind, name: &str, value: &str) -> NewItem {
             tags: vec!["work".into()],
             env_var: Some("EXAMPLE_KEY".into()),
             scopes: vec!["read".into()],
+            needs_reauth: false,
         },
         details: ItemDetails {
             notes: Some("a note".into()),
