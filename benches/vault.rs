@@ -193,6 +193,7 @@ fn summaries(n: usize) -> Vec<ItemSummary> {
             version: None,
             value_set_at: None,
             facts: None,
+            needs_reauth: false,
         })
         .collect()
 }
@@ -298,5 +299,46 @@ fn import(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, kdf, field, add_item, load_index, search, import);
+/// The health scan over 100,000 items shaped like a real vault: a policy
+/// on a third, an expiry on a fifth, values of every age, a few shared.
+fn health(c: &mut Criterion) {
+    use tessera_core::health::{scan, HealthSettings, ValueFacts, DAY_MS};
+    use tessera_core::rotation::RotationPolicy;
+    let now = 1_780_000_000_000_i64;
+    let items: Vec<ItemSummary> = summaries(100_000)
+        .into_iter()
+        .enumerate()
+        .map(|(i, mut s)| {
+            let age = (i as i64 % 400) * DAY_MS;
+            s.facts = Some(ValueFacts {
+                version: 1 + (i as i64 % 3),
+                set_at: now - age,
+                strength: if i % 97 == 0 { 1 } else { 4 },
+                // Every 500th item shares its value with the next one.
+                fingerprint: format!("{:032x}", if i % 500 == 1 { i - 1 } else { i }),
+            });
+            if i % 3 == 0 {
+                s.policy = Some(RotationPolicy {
+                    max_age_days: Some(90),
+                    grace_days: Some(2),
+                    ..Default::default()
+                });
+            }
+            if i % 5 == 0 {
+                s.expires_at = Some(now + ((i as i64 % 60) - 20) * DAY_MS);
+            }
+            s
+        })
+        .collect();
+    let settings = HealthSettings {
+        now,
+        ..Default::default()
+    };
+    let mut g = c.benchmark_group("health_100k");
+    g.sample_size(20);
+    g.bench_function("scan", |b| b.iter(|| scan(black_box(&items), &settings).items.len()));
+    g.finish();
+}
+
+criterion_group!(benches, kdf, field, add_item, load_index, search, import, health);
 criterion_main!(benches);

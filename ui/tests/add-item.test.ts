@@ -33,6 +33,10 @@ describe('add item', () => {
         created_at: 1,
         updated_at: 1,
         expires_at: input.expires_at,
+        policy: null,
+        version: 1,
+        value_set_at: 1,
+        needs_reauth: false,
       };
       backend.items = [...backend.items, summary];
       return summary;

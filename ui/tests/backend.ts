@@ -32,6 +32,10 @@ export function makeItem(i: number, overrides: Partial<ItemSummary> = {}): ItemS
     created_at: 1_700_000_000_000,
     updated_at: 1_700_000_000_000 + i,
     expires_at: null,
+    policy: null,
+    version: 1,
+    value_set_at: 1_700_000_000_000,
+    needs_reauth: false,
     ...overrides,
   };
 }

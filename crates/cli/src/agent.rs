@@ -4,6 +4,7 @@
 
 use crate::secrets;
 use crate::Cli;
+use std::future::Future;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -11,7 +12,8 @@ use std::time::Duration;
 use tessera_core::agent::protocol::{Request, Response, Want};
 use tessera_core::agent::{self, Agent, AgentClient, AgentConfig};
 use tessera_core::consent::Decision;
-use tessera_core::{Error, ItemSummary, Result, Zeroizing};
+use tessera_core::refs::{Resolver, SecretRef};
+use tessera_core::{Error, ItemSummary, Result, Vault, Zeroizing};
 
 pub fn socket_for(vault: &Path) -> Result<PathBuf> {
     agent::socket_path(vault)
@@ -198,4 +200,99 @@ pub async fn list_via(
         Response::Items { items } => Ok(items),
         _ => Err(Error::AgentLost("the agent answered out of turn".into())),
     }
+}
+
+/// Secrets fetched through the agent in one request (so the user is asked
+/// once), then handed out by reference.
+pub struct AgentResolver {
+    values: Vec<(SecretRef, Zeroizing<String>)>,
+}
+
+impl AgentResolver {
+    pub async fn fetch(
+        client: &mut AgentClient,
+        refs: Vec<SecretRef>,
+        for_program: Option<String>,
+    ) -> Result<Self> {
+        let wants = refs
+            .iter()
+            .map(|r| Want {
+                item: r.item.clone(),
+                field: tessera_core::refs::field_name(&r.field).to_owned(),
+            })
+            .collect();
+        match secrets_via(client, wants, for_program).await {
+            Ok(values) => Ok(AgentResolver {
+                values: refs.into_iter().zip(values).collect(),
+            }),
+            Err(Error::Remote {
+                code: "item.not_found" | "item.field_not_found",
+                message,
+                want: Some(i),
+            }) if i < refs.len() => Err(Error::RefNotFound {
+                reference: refs[i].to_string(),
+                detail: message,
+            }),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Resolver for AgentResolver {
+    fn resolve(&mut self, reference: &SecretRef) -> impl Future<Output = Result<Zeroizing<String>>> + Send {
+        let found = self
+            .values
+            .iter()
+            .find(|(r, _)| r == reference)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| Error::invalid(format!("{reference} was not fetched from the agent")));
+        async move { found }
+    }
+}
+
+/// Where references are resolved: the agent, or the vault opened here.
+pub enum AnyResolver {
+    Agent(AgentResolver),
+    Vault(Box<Vault>),
+}
+
+impl AnyResolver {
+    pub async fn close(self) -> Result<()> {
+        match self {
+            AnyResolver::Agent(_) => Ok(()),
+            AnyResolver::Vault(v) => v.close().await,
+        }
+    }
+}
+
+impl Resolver for AnyResolver {
+    fn resolve(&mut self, reference: &SecretRef) -> impl Future<Output = Result<Zeroizing<String>>> + Send {
+        async move {
+            match self {
+                AnyResolver::Agent(a) => a.resolve(reference).await,
+                AnyResolver::Vault(v) => v.resolve(reference).await,
+            }
+        }
+    }
+}
+
+/// The absolute path of the program `tessera run` will start, found on
+/// PATH as the shell would, for the agent's consent question.
+pub fn program_path(program: &std::ffi::OsStr) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Path::new(program);
+    let found = if p.components().count() > 1 {
+        p.canonicalize().ok()
+    } else {
+        std::env::var_os("PATH").and_then(|path| {
+            std::env::split_paths(&path)
+                .map(|d| d.join(p))
+                .find(|c| {
+                    c.metadata()
+                        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+                })
+                .and_then(|c| c.canonicalize().ok())
+        })
+    };
+    found.map(|f| f.display().to_string())
 }

@@ -135,6 +135,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
             url,
             source,
             generator,
+            oauth,
         } => {
             let kind = parse_add_kind(kind)?;
             let expires_at = expires.as_deref().map(parse_expiry).transpose()?;
@@ -159,6 +160,10 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 value,
                 expires_at,
             };
+            let item = match &oauth.token_endpoint {
+                Some(endpoint) => oauth_item(kind, item, endpoint, oauth)?,
+                None => item,
+            };
             let s = vault.add(item).await?;
             if cli.json {
                 print_json(&summary_json(&s))?;
@@ -180,7 +185,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
                     } else {
                         outln!("{}", value.as_str())?;
                     }
-                    return Ok(());
+                    return Ok(0);
                 }
             }
             let field = parsed;
@@ -461,6 +466,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
             reason,
             expires,
             no_expires,
+            refresh_token_file,
         } => {
             let expires_at = match (expires, no_expires) {
                 (_, true) => Some(None),
@@ -468,12 +474,17 @@ pub async fn run(cli: Cli) -> Result<u8> {
                 (None, false) => None,
             };
             let mut vault = unlock(&cli).await?;
+            let refresh_token = refresh_token_file
+                .as_deref()
+                .map(|p| secrets::read_file(p, "refresh token"))
+                .transpose()?;
             let request = rotation::RotateRequest {
                 name,
                 source,
                 generator,
                 reason,
                 expires_at,
+                refresh_token,
             };
             rotation::rotate(&mut vault, request, cli.json).await?;
             vault.close().await
@@ -495,15 +506,16 @@ pub async fn run(cli: Cli) -> Result<u8> {
         } => {
             let path = vault_path(&cli)?;
             if *stop {
-                return agent::lock(&path, true).await;
-            }
-            LockedVault::open(&path).await?.close().await?;
-            let password = if *unlock {
-                Some(secrets::master_password(cli.password_file.as_deref())?)
+                agent::lock(&path, true).await
             } else {
-                None
-            };
-            agent::serve(path, Duration::from_secs((*idle_timeout).max(1)), password).await
+                LockedVault::open(&path).await?.close().await?;
+                let password = if *unlock {
+                    Some(secrets::master_password(cli.password_file.as_deref())?)
+                } else {
+                    None
+                };
+                agent::serve(path, Duration::from_secs((*idle_timeout).max(1)), password).await
+            }
         }
         Command::Unlock { idle_timeout } => {
             let path = vault_path(&cli)?;
@@ -634,9 +646,9 @@ pub async fn run(cli: Cli) -> Result<u8> {
         }
         Command::Read { reference } => {
             let reference: SecretRef = reference.parse()?;
-            let mut vault = unlock(&cli).await?;
-            let value = refs::resolve(&mut vault, &reference).await;
-            vault.close().await?;
+            let mut source = resolver_for(&cli, vec![reference.clone()], None).await?;
+            let value = refs::resolve(&mut source, &reference).await;
+            source.close().await?;
             let value = value?;
             if cli.json {
                 print_json(&json!({ "reference": reference.to_string(), "value": value.as_str() }))
@@ -688,9 +700,10 @@ async fn run_with_references(
         plan.add_env_file(&file.display().to_string(), &bytes)?;
     }
     let resolved = if plan.references().next().is_some() {
-        let mut vault = unlock(cli).await?;
-        let resolved = plan.resolve(&mut vault).await;
-        vault.close().await?;
+        let program = command.first().and_then(|c| agent::program_path(c));
+        let mut source = resolver_for(cli, plan.references().cloned().collect(), program).await?;
+        let resolved = plan.resolve(&mut source).await;
+        source.close().await?;
         resolved?
     } else {
         plan.resolve(&mut NoReferences).await?
@@ -715,9 +728,9 @@ async fn inject(cli: &Cli, input: &Path, output: Option<&Path>, force: bool) -> 
         refs::check_output_free(out, force)?;
     }
     let rendered = if template.references().next().is_some() {
-        let mut vault = unlock(cli).await?;
-        let rendered = template.render(&mut vault).await;
-        vault.close().await?;
+        let mut source = resolver_for(cli, template.references().cloned().collect(), None).await?;
+        let rendered = template.render(&mut source).await;
+        source.close().await?;
         rendered?
     } else {
         template.render(&mut NoReferences).await?
@@ -901,4 +914,52 @@ async fn consent(cli: &Cli, action: &ConsentAction) -> Result<()> {
         }
     }
     vault.close().await
+}
+
+/// Resolves through an unlocked agent when one runs (asking once for all
+/// of `refs`), else opens the vault here.
+async fn resolver_for(
+    cli: &Cli,
+    refs: Vec<SecretRef>,
+    for_program: Option<String>,
+) -> Result<agent::AnyResolver> {
+    let path = vault_path(cli)?;
+    if let Some(mut client) = agent::unlocked_agent(&path).await? {
+        match agent::AgentResolver::fetch(&mut client, refs, for_program).await {
+            Ok(r) => return Ok(agent::AnyResolver::Agent(r)),
+            Err(e) => fallback_allowed(cli, e)?,
+        }
+    }
+    Ok(agent::AnyResolver::Vault(Box::new(unlock(cli).await?)))
+}
+
+/// An OAuth token item from `add`'s flags: the value read is the access token.
+fn oauth_item(kind: ItemKind, item: NewItem, endpoint: &str, args: &crate::OAuthArgs) -> Result<NewItem> {
+    if kind != ItemKind::Token {
+        return Err(Error::invalid(
+            "--token-endpoint is for token items (`tessera add token`)",
+        ));
+    }
+    let secret = args
+        .client_secret_file
+        .as_deref()
+        .map(|p| secrets::read_file(p, "client secret"))
+        .transpose()?;
+    let cfg =
+        tessera_core::oauth::OAuthConfig::new(endpoint, args.client_id.clone().unwrap_or_default(), secret)?;
+    let refresh = match &args.refresh_token_file {
+        Some(p) => secrets::read_file(p, "refresh token")?,
+        None => return Err(Error::invalid("an OAuth token needs --refresh-token-file")),
+    };
+    let mut new = NewItem::oauth(
+        item.meta.clone(),
+        &cfg,
+        item.value.clone(),
+        &refresh,
+        item.expires_at,
+    )?;
+    new.details.notes = item.details.notes.clone();
+    new.details.username = item.details.username.clone();
+    new.details.url = item.details.url.clone();
+    Ok(new)
 }

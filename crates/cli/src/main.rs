@@ -97,6 +97,24 @@ pub struct PolicyArgs {
     pub gen_group: Option<usize>,
 }
 
+/// An OAuth 2.0 token: the value is the access token, and `tessera rotate`
+/// refreshes it at the token endpoint.
+#[derive(Args, Clone, Default)]
+pub struct OAuthArgs {
+    /// The token endpoint (https) of an OAuth 2.0 token
+    #[arg(long, value_name = "URL", requires_all = ["client_id", "refresh_token_file"])]
+    pub token_endpoint: Option<String>,
+    /// The OAuth client id
+    #[arg(long, value_name = "ID", requires = "token_endpoint")]
+    pub client_id: Option<String>,
+    /// A file holding the OAuth client secret (confidential clients)
+    #[arg(long, value_name = "PATH", requires = "token_endpoint")]
+    pub client_secret_file: Option<PathBuf>,
+    /// A file holding the refresh token
+    #[arg(long, value_name = "PATH")]
+    pub refresh_token_file: Option<PathBuf>,
+}
+
 #[derive(Args, Clone)]
 pub struct GeneratorArgs {
     /// Random characters to generate (after the prefix)
@@ -141,6 +159,8 @@ pub enum Command {
         source: ValueSource,
         #[command(flatten)]
         generator: GeneratorArgs,
+        #[command(flatten)]
+        oauth: OAuthArgs,
     },
     /// Print an item's value (or another field) and a newline
     Get {
@@ -221,6 +241,10 @@ pub enum Command {
         /// The new value does not expire
         #[arg(long)]
         no_expires: bool,
+        /// For an OAuth token signed in again: its new refresh token (the
+        /// access token comes with --value-stdin)
+        #[arg(long, value_name = "PATH", requires = "value_stdin")]
+        refresh_token_file: Option<PathBuf>,
     },
     /// Make an old value current again (appended as a new version)
     Restore {

@@ -4,6 +4,7 @@ use crate::output::{self, outln, print_json, summary_json, table};
 use crate::{GeneratorArgs, PolicyArgs, RotateSource};
 use serde_json::json;
 use tessera_core::health::{HealthReport, HealthSettings, Problem, Severity};
+use tessera_core::oauth::{HttpOptions, OAuthConfig};
 use tessera_core::rotation::{Generator, RotationPolicy};
 use tessera_core::{Error, ItemEdit, Result, Rotation, Vault, Zeroizing};
 
@@ -16,6 +17,8 @@ pub struct RotateRequest<'a> {
     pub generator: &'a GeneratorArgs,
     pub reason: &'a str,
     pub expires_at: Option<Option<i64>>,
+    /// A new refresh token for an OAuth token signed in again.
+    pub refresh_token: Option<Zeroizing<String>>,
 }
 
 /// The new value: from stdin, from the flags, or from the item's generator.
@@ -42,8 +45,49 @@ async fn new_value(vault: &mut Vault, r: &RotateRequest<'_>) -> Result<Zeroizing
     }
 }
 
+/// A token item with an OAuth configuration rotates by the refresh-token
+/// grant at its token endpoint.
+async fn refresh(vault: &mut Vault, name: &str, json: bool) -> Result<bool> {
+    let view = vault.item(name).await?;
+    if OAuthConfig::from_details(&view.details)?.is_none() {
+        return Ok(false);
+    }
+    let out = vault.refresh_oauth(name, &HttpOptions::default()).await?;
+    if json {
+        print_json(&summary_json(&out.summary))?;
+    } else {
+        let rotated = if out.refresh_token_rotated {
+            "; the server rotated the refresh token too"
+        } else {
+            ""
+        };
+        eprintln!(
+            "Refreshed {:?}: new access token as version {}{rotated}.",
+            out.summary.name, out.version
+        );
+    }
+    Ok(true)
+}
+
 pub async fn rotate(vault: &mut Vault, r: RotateRequest<'_>, json: bool) -> Result<()> {
+    if !r.source.value_stdin && !r.source.generate && refresh(vault, r.name, json).await? {
+        return Ok(());
+    }
     let value = new_value(vault, &r).await?;
+    if let Some(refresh_token) = r.refresh_token {
+        let out = vault
+            .reauthorize_oauth(r.name, value, refresh_token, None)
+            .await?;
+        if json {
+            print_json(&summary_json(&out.summary))?;
+        } else {
+            eprintln!(
+                "Stored the new tokens of {:?} (version {}).",
+                out.summary.name, out.version
+            );
+        }
+        return Ok(());
+    }
     let s = vault
         .rotate_with(
             r.name,
@@ -195,6 +239,7 @@ fn describe(p: &Problem) -> String {
         Problem::SharedValue { with } => format!("same value as {}", with.join(", ")),
         Problem::Weak { score } => format!("weak value (strength {score}/4)"),
         Problem::InGrace { until } => format!("previous value valid until {}", output::date(*until)),
+        Problem::NeedsReauth => "the token endpoint refused the refresh token".into(),
     }
 }
 

@@ -301,6 +301,7 @@ async fn run(path: PathBuf, password: String, repeats: usize, item_name: Option<
                 version: None,
                 value_set_at: None,
                 facts: None,
+                needs_reauth: false,
             })
             .collect();
         t_sum.push(t.elapsed());

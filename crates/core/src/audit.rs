@@ -25,6 +25,10 @@ pub enum AuditAction {
     ConsentRevoked,
     /// The agent gave an item's secret to a program.
     SecretShared,
+    /// An OAuth refresh stored a new access token (and maybe refresh token).
+    TokenRefreshed,
+    /// The token endpoint refused the refresh token (`invalid_grant`).
+    ReauthNeeded,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! the UI match on. No message ever carries a secret value.
 
 use crate::crypto::CryptoError;
+use crate::oauth::OAuthError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -53,12 +54,19 @@ pub enum Error {
     AgentLost(String),
     #[error("consent denied: {0}")]
     ConsentDenied(String),
-    /// An error the agent reported, with its code.
+    /// An error the agent reported, with its code and, for a request of
+    /// several secrets, which one failed.
     #[error("{message}")]
-    Remote { code: &'static str, message: String },
+    Remote {
+        code: &'static str,
+        message: String,
+        want: Option<usize>,
+    },
     /// A `tessera://` reference to a missing item or field.
     #[error("{reference} does not resolve: {detail}")]
     RefNotFound { reference: String, detail: String },
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
 }
 
 /// Every code [`Error::code`] can return, so that one sent back by the
@@ -140,6 +148,11 @@ impl Error {
             Error::ConsentDenied(_) => "consent.denied",
             Error::Remote { code, .. } => code,
             Error::RefNotFound { .. } => "ref.not_found",
+            Error::OAuth(OAuthError::InvalidGrant) => "oauth.invalid_grant",
+            Error::OAuth(OAuthError::Unreachable(_)) => "oauth.unreachable",
+            Error::OAuth(OAuthError::Timeout) => "oauth.timeout",
+            Error::OAuth(OAuthError::BadResponse(_)) => "oauth.bad_response",
+            Error::OAuth(OAuthError::Server { .. }) => "oauth.error",
         }
     }
 

@@ -134,6 +134,8 @@ pub enum Problem {
         #[cfg_attr(feature = "ts", ts(type = "number"))]
         until: i64,
     },
+    /// The OAuth token endpoint refused the refresh token.
+    NeedsReauth,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -229,6 +231,15 @@ pub fn scan<'a>(items: impl IntoIterator<Item = &'a ItemSummary>, settings: &Hea
         let policy = s.policy.as_ref().unwrap_or(&NO_POLICY);
         let warn = i64::from(policy.warn_days()) * DAY_MS;
         let name = quote(&s.name);
+        if s.needs_reauth {
+            findings.push(Finding {
+                problem: Problem::NeedsReauth,
+                severity: Severity::Critical,
+                action: format!(
+                    "The token endpoint refused the refresh token; sign in to the service again and store the new tokens (`tessera rotate {name} --value-stdin` for the access token)"
+                ),
+            });
+        }
         if let Some(at) = s.expires_at {
             if at <= now {
                 findings.push(Finding {

@@ -92,6 +92,10 @@ pub struct ItemMeta {
     /// items written before it existed; [`Vault::backfill_value_facts`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current: Option<ValueFacts>,
+    /// The token endpoint refused the stored refresh token: the user must
+    /// authorise again before the item can be refreshed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub needs_reauth: bool,
 }
 
 /// An extra named field, such as a TOTP seed or a hidden custom field.
@@ -158,6 +162,9 @@ pub struct ItemSummary {
     #[serde(skip)]
     #[cfg_attr(feature = "ts", ts(skip))]
     pub facts: Option<ValueFacts>,
+    /// The token endpoint refused the refresh token: authorise again.
+    #[serde(default)]
+    pub needs_reauth: bool,
 }
 
 /// One item's metadata and details; the value is fetched separately.
@@ -209,7 +216,7 @@ pub fn id_to_string(id: &ItemId) -> String {
     uuid::Uuid::from_bytes(*id).hyphenated().to_string()
 }
 
-fn parse_id(s: &str) -> Option<ItemId> {
+pub(crate) fn parse_id(s: &str) -> Option<ItemId> {
     uuid::Uuid::parse_str(s).ok().map(|u| *u.as_bytes())
 }
 
@@ -363,7 +370,7 @@ pub(crate) fn open_meta(
     serde_json::from_slice(&plain).map_err(|_| corrupt("metadata of", id))
 }
 
-fn open_details(
+pub(crate) fn open_details(
     keys: &Keys,
     header: &Header,
     id: &ItemId,
@@ -400,7 +407,7 @@ pub(crate) fn name_tag(keys: &Keys, name: &str) -> Vec<u8> {
     keys.names.tag(&[folded.as_bytes()])
 }
 
-fn parse_kind(s: &str, id: &ItemId) -> Result<ItemKind> {
+pub(crate) fn parse_kind(s: &str, id: &ItemId) -> Result<ItemKind> {
     s.parse()
         .map_err(|_| Error::Corrupt(format!("item {} has an unknown kind", id_to_string(id))))
 }
@@ -433,6 +440,7 @@ pub(crate) fn summary(
         created_at: created,
         updated_at: updated,
         expires_at: expires,
+        needs_reauth: meta.needs_reauth,
     }
 }
 
@@ -710,21 +718,18 @@ impl Vault {
             None => jwt_expiry(&r.value).or(loc.expires),
         };
         let mut tx = self.store.begin_write().await?;
-        let (last,): (i64,) =
-            sqlx::query_as("SELECT coalesce(max(seq), 0) FROM item_values WHERE item_id = ?")
-                .bind(&loc.id[..])
-                .fetch_one(&mut *tx)
-                .await?;
-        let seq = last + 1;
+        let seq = append_value(
+            &mut tx,
+            &self.keys,
+            &self.header,
+            &loc.id,
+            loc.kind,
+            now,
+            &r.value,
+        )
+        .await?;
         meta.current = Some(ValueFacts::of(&self.keys, &r.value, seq, now));
-        let blob = seal_value(&self.keys, &self.header, &loc.id, loc.kind, seq, &r.value)?;
         let sealed_meta = seal_json(&self.keys, &self.header, &loc.id, loc.kind, "meta", &meta)?;
-        sqlx::query("UPDATE item_values SET retired_at = ? WHERE item_id = ? AND retired_at IS NULL")
-            .bind(now)
-            .bind(&loc.id[..])
-            .execute(&mut *tx)
-            .await?;
-        insert_value(&mut tx, &loc.id, seq, now, None, &blob).await?;
         sqlx::query("UPDATE items SET meta = ?, updated_at = ?, expires_at = ? WHERE id = ?")
             .bind(&sealed_meta)
             .bind(now)
@@ -977,7 +982,7 @@ impl Vault {
                 scopes: s.scopes,
                 policy: s.policy,
                 current: None,
-                ..Default::default()
+                needs_reauth: s.needs_reauth,
             },
             details: view.details.clone(),
             created_at: Some(s.created_at),
@@ -1059,6 +1064,32 @@ pub(crate) async fn insert_item(
     .execute(&mut *conn)
     .await
     .map(|_| ())
+}
+
+/// Retires the current value and appends `value` as the next version, inside
+/// the caller's transaction. Returns the new version's number.
+pub(crate) async fn append_value(
+    conn: &mut sqlx::SqliteConnection,
+    keys: &Keys,
+    header: &Header,
+    id: &ItemId,
+    kind: ItemKind,
+    now: i64,
+    value: &str,
+) -> Result<i64> {
+    let (last,): (i64,) = sqlx::query_as("SELECT coalesce(max(seq), 0) FROM item_values WHERE item_id = ?")
+        .bind(&id[..])
+        .fetch_one(&mut *conn)
+        .await?;
+    let seq = last + 1;
+    let blob = seal_value(keys, header, id, kind, seq, value)?;
+    sqlx::query("UPDATE item_values SET retired_at = ? WHERE item_id = ? AND retired_at IS NULL")
+        .bind(now)
+        .bind(&id[..])
+        .execute(&mut *conn)
+        .await?;
+    insert_value(conn, id, seq, now, None, &blob).await?;
+    Ok(seq)
 }
 
 pub(crate) async fn insert_value(

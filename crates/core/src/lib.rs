@@ -13,6 +13,7 @@ pub mod health;
 pub mod items;
 pub mod jwt;
 pub mod keychain;
+pub mod oauth;
 pub mod prefs;
 pub mod refs;
 pub mod rotation;
@@ -27,6 +28,7 @@ pub use items::{
     CustomField, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, ItemSummary, ItemView, NewItem, Rotation,
     ValueVersion,
 };
+pub use oauth::{HttpOptions, OAuthConfig, OAuthError, RefreshOutcome, TokenResponse};
 pub use search::{Index, Query};
 pub use vault::{LockedVault, Vault};
 pub use zeroize::Zeroizing;

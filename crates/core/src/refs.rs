@@ -107,7 +107,8 @@ impl fmt::Display for SecretRef {
     }
 }
 
-fn field_name(field: &Field) -> &str {
+/// The name a reference uses for a field.
+pub fn field_name(field: &Field) -> &str {
     match field {
         Field::Value => "value",
         Field::Name => "name",

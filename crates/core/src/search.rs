@@ -223,6 +223,7 @@ mod tests {
             version: None,
             value_set_at: None,
             facts: None,
+            needs_reauth: false,
         }
     }
 

@@ -46,6 +46,10 @@ let items: ItemSummary[] = Array.from({ length: count }, (_, i) => {
     created_at: now - (i + 30) * DAY,
     updated_at: now - i * DAY,
     expires_at: i % 5 === 0 ? now + (i - 10) * DAY : null,
+    policy: null,
+    version: 1,
+    value_set_at: now - i * DAY,
+    needs_reauth: false,
   };
 });
 const deleted = new Map<string, ItemSummary>();

@@ -57,9 +57,10 @@ impl AgentClient {
         let r: Response = serde_json::from_slice(&line)
             .map_err(|_| Error::AgentLost("the agent sent something unreadable".into()))?;
         match r {
-            Response::Error { code, message } => Err(Error::Remote {
+            Response::Error { code, message, want } => Err(Error::Remote {
                 code: crate::error::known_code(&code),
                 message,
+                want,
             }),
             other => Ok(other),
         }

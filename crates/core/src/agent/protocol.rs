@@ -79,6 +79,9 @@ pub enum Response {
     Error {
         code: String,
         message: String,
+        /// Which of the wanted secrets failed, if one did.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        want: Option<usize>,
     },
 }
 
@@ -87,6 +90,10 @@ impl Response {
         Response::Error {
             code: e.code().to_owned(),
             message: e.to_string(),
+            want: match e {
+                crate::Error::Remote { want, .. } => *want,
+                _ => None,
+            },
         }
     }
 }

@@ -258,15 +258,29 @@ impl Agent {
         for_program: Option<&str>,
     ) -> Result<()> {
         let program = peer.requester(for_program);
-        let (mut items, undecided) = {
+        let (mut items, undecided, values) = {
             let mut st = self.state.lock().await;
             st.last_use = Instant::now();
             let vault = st.vault.as_mut().ok_or(Error::Locked)?;
             let grants = vault.grants().await?;
             // (id, name, how it was allowed)
             let mut items: Vec<(String, String, Decision)> = Vec::new();
-            for w in &wants {
-                let s = vault.item(&w.item).await?.summary;
+            // Every value is read before anyone is asked, so a missing item
+            // or field fails at once; they wait in zeroizing memory.
+            let mut values = Vec::with_capacity(wants.len());
+            for (i, w) in wants.iter().enumerate() {
+                let found = async {
+                    let s = vault.item(&w.item).await?.summary;
+                    let field: Field = w.field.parse()?;
+                    let value = vault.field(&s.id, &field).await?;
+                    Ok::<_, Error>((s, value))
+                };
+                let (s, value) = found.await.map_err(|e| Error::Remote {
+                    code: e.code(),
+                    message: e.to_string(),
+                    want: Some(i),
+                })?;
+                values.push(value);
                 if !items.iter().any(|(id, _, _)| *id == s.id) {
                     items.push((s.id, s.name, Decision::Once));
                 }
@@ -287,7 +301,7 @@ impl Agent {
                     None => undecided.push((id.clone(), name.clone())),
                 }
             }
-            (items, undecided)
+            (items, undecided, values)
         };
         if !undecided.is_empty() {
             if !peer.is_tessera_cli() {
@@ -333,18 +347,14 @@ impl Agent {
                 }
             }
         }
-        let mut st = self.state.lock().await;
-        st.last_use = Instant::now();
-        let vault = st.vault.as_mut().ok_or(Error::Locked)?;
-        let mut values = Vec::with_capacity(wants.len());
-        for w in &wants {
-            let field: Field = w.field.parse()?;
-            values.push(vault.field(&w.item, &field).await?);
-        }
         let reply = Response::Secrets { values };
         // Answer first, then write the audit entries: the fsync is not on
         // the caller's path.
         write_response(conn, &reply).await?;
+        drop(reply);
+        let mut st = self.state.lock().await;
+        st.last_use = Instant::now();
+        let vault = st.vault.as_mut().ok_or(Error::Locked)?;
         for (id, name, how) in &items {
             vault.audit_secret_use(id, name, &program, *how).await?;
         }
