@@ -22,6 +22,6 @@ pub use items::{
     CustomField, Field, ItemDetails, ItemEdit, ItemKind, ItemMeta, ItemSummary, ItemView, NewItem,
     ValueVersion,
 };
-pub use search::{Index, Query};
+pub use search::{Filters, Index, Query};
 pub use vault::{LockedVault, Vault};
 pub use zeroize::Zeroizing;
