@@ -91,8 +91,9 @@ pub(crate) fn migrate_sealed(v: Value) -> Result<Sealed> {
         1 => serde_json::json!({ "version": 2, "behaviour": v }),
         _ => v,
     };
+    // serde's message could quote decrypted content: leave it out.
     let mut sealed: Sealed = serde_json::from_value(v)
-        .map_err(|e| Error::Corrupt(format!("the stored preferences are malformed: {e}")))?;
+        .map_err(|_| Error::Corrupt("the stored preferences are malformed".into()))?;
     sealed.version = PREFS_VERSION;
     if sealed.profiles.is_empty() {
         sealed.profiles.push(Profile::default_profile());
