@@ -336,9 +336,66 @@ fn health(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("health_100k");
     g.sample_size(20);
-    g.bench_function("scan", |b| b.iter(|| scan(black_box(&items), &settings).items.len()));
+    g.bench_function("scan", |b| {
+        b.iter(|| scan(black_box(&items), &settings).items.len())
+    });
     g.finish();
 }
 
-criterion_group!(benches, kdf, field, add_item, load_index, search, import, health);
+/// The target: switching persona profile with 10,000 items in
+/// ≤ 100 ms. Timed: `switch_profile` (read and decrypt the preferences,
+/// write the active profile in one transaction) plus the list inside the
+/// new profile's filters over the loaded index.
+fn profile_switch(c: &mut Criterion) {
+    let rt = runtime();
+    let n = 10_000;
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("profiles.db");
+    let mut vault = fresh_vault(&rt, &path);
+    let mut items = parsed(n);
+    for (i, it) in items.items.iter_mut().enumerate() {
+        it.meta.tags = vec![["work", "personal", "ci"][i % 3].to_owned()];
+    }
+    rt.block_on(async {
+        vault.import_items(items, &mut |_, _| {}).await.unwrap();
+        vault.load_index().await.unwrap();
+        for (name, tag) in [("Work", "work"), ("Personal", "personal")] {
+            vault.create_profile(name).await.unwrap();
+            let filters = tessera_core::Filters {
+                tags: vec![tag.into()],
+                kinds: vec![],
+            };
+            vault.set_profile_filters(name, filters).await.unwrap();
+        }
+    });
+    let mut g = c.benchmark_group("profile_10k");
+    g.sample_size(20).measurement_time(Duration::from_secs(5));
+    let mut flip = false;
+    g.bench_function("switch_and_filtered_list", |b| {
+        b.iter(|| {
+            flip = !flip;
+            let name = if flip { "Work" } else { "Personal" };
+            rt.block_on(async {
+                vault.switch_profile(name).await.unwrap();
+                let hits = vault.list_in_profile(&Query::default()).await.unwrap();
+                assert!(hits.len() > 3000);
+                black_box(hits.len())
+            })
+        })
+    });
+    g.finish();
+    rt.block_on(vault.close()).unwrap();
+}
+
+criterion_group!(
+    benches,
+    kdf,
+    field,
+    add_item,
+    load_index,
+    search,
+    import,
+    health,
+    profile_switch
+);
 criterion_main!(benches);

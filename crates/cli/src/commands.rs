@@ -31,7 +31,7 @@ fn vault_path(cli: &Cli) -> Result<PathBuf> {
         .ok_or_else(|| Error::invalid("cannot find a home for the vault: set --vault or TESSERA_VAULT"))
 }
 
-async fn unlock(cli: &Cli) -> Result<Vault> {
+pub(crate) async fn unlock(cli: &Cli) -> Result<Vault> {
     let path = vault_path(cli)?;
     let locked = LockedVault::open(&path).await?;
     let password = secrets::master_password(cli.password_file.as_deref())?;
@@ -613,6 +613,8 @@ pub async fn run(cli: Cli) -> Result<u8> {
             eprintln!("The device secret is back in this device's keyring.");
             locked.close().await
         }
+        Command::Prefs { command } => crate::prefs::prefs(&cli, command).await,
+        Command::Profile { command } => crate::prefs::profile(&cli, command).await,
         Command::Audit { verify } => {
             let mut vault = unlock(&cli).await?;
             let entries = vault.audit_log().await?;

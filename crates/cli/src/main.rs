@@ -5,6 +5,7 @@
 mod agent;
 mod commands;
 mod output;
+mod prefs;
 mod rotation;
 mod run;
 mod secrets;
@@ -364,6 +365,16 @@ pub enum Command {
         #[arg(long, requires = "output")]
         force: bool,
     },
+    /// Preferences: appearance, behaviour, privacy
+    Prefs {
+        #[command(subcommand)]
+        command: PrefsCommand,
+    },
+    /// Persona profiles, each with its own appearance and filters
+    Profile {
+        #[command(subcommand)]
+        command: ProfileCommand,
+    },
 }
 
 #[derive(Subcommand)]
@@ -376,6 +387,71 @@ pub enum ConsentAction {
     Deny { program: PathBuf, item: String },
     /// Forget a decision (by its id from `consent list`); the program is asked again
     Revoke { id: String },
+}
+
+#[derive(Subcommand)]
+pub enum PrefsCommand {
+    /// Every key with its value, default and description
+    List {
+        /// Show the appearance of this profile [default: the active one]
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
+    /// Print one value, such as `tessera prefs get appearance.theme`
+    Get {
+        key: String,
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
+    /// Set one value, such as `tessera prefs set text_size 125%`
+    Set {
+        key: String,
+        #[arg(allow_hyphen_values = true)]
+        value: String,
+        /// Set an appearance key of this profile [default: the active one]
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
+    /// Back to the default: everything, a section (appearance, behaviour, privacy) or one key
+    Reset {
+        target: Option<String>,
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+    },
+    /// Write every preference and profile to a JSON file (no secrets)
+    Export { file: PathBuf },
+    /// Replace every preference and profile with a file's (all or nothing)
+    Import { file: PathBuf },
+}
+
+#[derive(Subcommand)]
+pub enum ProfileCommand {
+    /// Every profile; the active one is marked
+    List,
+    /// Add a profile with the default appearance
+    Create {
+        name: String,
+    },
+    /// Make a profile the active one
+    Switch {
+        name: String,
+    },
+    Rename {
+        old: String,
+        new: String,
+    },
+    /// Delete a profile (not the last one)
+    Delete {
+        name: String,
+    },
+    /// Replace a profile's standing filters (none given: show everything)
+    Filters {
+        name: String,
+        #[arg(long = "tag", value_name = "T")]
+        tags: Vec<String>,
+        #[arg(long = "kind", value_name = "K")]
+        kinds: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {

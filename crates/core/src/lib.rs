@@ -29,6 +29,6 @@ pub use items::{
     ValueVersion,
 };
 pub use oauth::{HttpOptions, OAuthConfig, OAuthError, RefreshOutcome, TokenResponse};
-pub use search::{Index, Query};
+pub use search::{Filters, Index, Query};
 pub use vault::{LockedVault, Vault};
 pub use zeroize::Zeroizing;

@@ -73,6 +73,23 @@ pub struct Query {
     pub tag: Option<String>,
 }
 
+/// Standing filters, such as a persona profile's: an item passes when its
+/// kind is one of `kinds` and it carries one of `tags` (an empty list lets
+/// everything through). They narrow a [`Query`] further.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(default, deny_unknown_fields)]
+pub struct Filters {
+    pub tags: Vec<String>,
+    pub kinds: Vec<ItemKind>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.kinds.is_empty()
+    }
+}
+
 #[derive(Default)]
 pub struct Index {
     entries: Vec<Entry>,
@@ -138,6 +155,12 @@ impl Index {
     /// Items matching every term of the query, best first; without text,
     /// sorted by name.
     pub fn search(&self, q: &Query) -> Vec<&ItemSummary> {
+        self.search_within(q, &Filters::default())
+    }
+
+    /// [`Index::search`] inside standing filters.
+    pub fn search_within(&self, q: &Query, filters: &Filters) -> Vec<&ItemSummary> {
+        let f_tags: Vec<String> = filters.tags.iter().map(|t| t.to_lowercase()).collect();
         let terms: Vec<String> = q
             .text
             .as_deref()
@@ -155,6 +178,8 @@ impl Index {
             .iter()
             .filter(|e| q.kind.is_none_or(|k| e.item.kind == k))
             .filter(|e| tag.as_ref().is_none_or(|t| e.tags.contains(t)))
+            .filter(|e| filters.kinds.is_empty() || filters.kinds.contains(&e.item.kind))
+            .filter(|e| f_tags.is_empty() || e.tags.iter().any(|t| f_tags.contains(t)))
             .filter_map(|e| {
                 let mut total = 0;
                 for (t, f) in terms.iter().zip(&finders) {
@@ -293,5 +318,33 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(index.search(&q).len(), 2);
+    }
+
+    #[test]
+    fn standing_filters_narrow_any_query() {
+        let mut tok = item("t", "gh", None, &["Work"]);
+        tok.kind = ItemKind::Token;
+        let index = Index::build(
+            vec![
+                tok,
+                item("k", "aws", None, &["work"]),
+                item("p", "home", None, &["home"]),
+            ],
+            vec![],
+        );
+        let all = Query::default();
+        let work = Filters {
+            tags: vec!["WORK".into(), "ci".into()],
+            kinds: vec![],
+        };
+        assert_eq!(index.search_within(&all, &work).len(), 2);
+        let work_tokens = Filters {
+            kinds: vec![ItemKind::Token],
+            ..work
+        };
+        let hits = index.search_within(&all, &work_tokens);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].name, "gh");
+        assert_eq!(index.search_within(&all, &Filters::default()).len(), 3);
     }
 }

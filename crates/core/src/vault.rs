@@ -51,8 +51,8 @@ impl Keys {
 }
 
 pub struct LockedVault {
-    store: Store,
-    header: Header,
+    pub(crate) store: Store,
+    pub(crate) header: Header,
 }
 
 pub struct Vault {
