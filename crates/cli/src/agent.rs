@@ -266,12 +266,10 @@ impl AnyResolver {
 }
 
 impl Resolver for AnyResolver {
-    fn resolve(&mut self, reference: &SecretRef) -> impl Future<Output = Result<Zeroizing<String>>> + Send {
-        async move {
-            match self {
-                AnyResolver::Agent(a) => a.resolve(reference).await,
-                AnyResolver::Vault(v) => v.resolve(reference).await,
-            }
+    async fn resolve(&mut self, reference: &SecretRef) -> Result<Zeroizing<String>> {
+        match self {
+            AnyResolver::Agent(a) => a.resolve(reference).await,
+            AnyResolver::Vault(v) => v.resolve(reference).await,
         }
     }
 }
