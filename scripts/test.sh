@@ -37,8 +37,10 @@ if ! git diff --quiet -- ui/src/lib/bindings || [ -n "$(git ls-files --others --
 fi
 
 echo "==> OS keyring against a real Secret Service (gnome-keyring in a private D-Bus session)"
+# --workspace, not -p tessera-core: cargo accepts the app's feature only
+# when the app package is selected, and the same features keep the build warm.
 dbus-run-session -- sh -c 'printf tessera-test | gnome-keyring-daemon --components=secrets --unlock >/dev/null &&
-  TESSERA_REAL_KEYRING=1 cargo test --locked "$@" -p tessera-core --test device real_secret_service -- --exact' \
+  TESSERA_REAL_KEYRING=1 cargo test --locked "$@" --workspace --test device real_secret_service -- --exact' \
   sh "${features[@]}"
 
 echo "==> end-to-end: the real app under Xvfb, tauri-driver and WebKitWebDriver"
