@@ -230,13 +230,15 @@ pub fn scan<'a>(items: impl IntoIterator<Item = &'a ItemSummary>, settings: &Hea
         let mut findings = Vec::new();
         let policy = s.policy.as_ref().unwrap_or(&NO_POLICY);
         let warn = i64::from(policy.warn_days()) * DAY_MS;
-        let name = quote(&s.name);
+        // Quoted for the shell only when a finding needs it.
+        let name = || quote(&s.name);
         if s.needs_reauth {
             findings.push(Finding {
                 problem: Problem::NeedsReauth,
                 severity: Severity::Critical,
                 action: format!(
-                    "The token endpoint refused the refresh token; sign in to the service again and store the new tokens (`tessera rotate {name} --value-stdin` for the access token)"
+                    "The token endpoint refused the refresh token; sign in to the service again and store the new tokens (`tessera rotate {} --value-stdin --refresh-token-file FILE`)",
+                    name()
                 ),
             });
         }
@@ -276,7 +278,8 @@ pub fn scan<'a>(items: impl IntoIterator<Item = &'a ItemSummary>, settings: &Hea
                     problem: Problem::NeverRotated { since: f.set_at },
                     severity: Severity::Notice,
                     action: format!(
-                        "Never rotated; rotate it, or give it a policy: `tessera policy {name} --max-age DAYS`"
+                        "Never rotated; rotate it, or give it a policy: `tessera policy {} --max-age DAYS`",
+                        name()
                     ),
                 });
             }
@@ -310,7 +313,8 @@ pub fn scan<'a>(items: impl IntoIterator<Item = &'a ItemSummary>, settings: &Hea
                     problem: Problem::Weak { score: f.strength },
                     severity: Severity::Warning,
                     action: format!(
-                        "Easy to guess; rotate it to a generated value: `tessera rotate {name} --generate`"
+                        "Easy to guess; rotate it to a generated value: `tessera rotate {} --generate`",
+                        name()
                     ),
                 });
             }
@@ -333,12 +337,10 @@ pub fn scan<'a>(items: impl IntoIterator<Item = &'a ItemSummary>, settings: &Hea
             findings,
         });
     }
-    report.items.sort_by(|a, b| {
-        a.findings[0]
-            .severity
-            .cmp(&b.findings[0].severity)
-            .then_with(|| a.name.to_lowercase().cmp(&b.name.to_lowercase()))
-    });
+    // One lower-cased key per item, not two per comparison.
+    report
+        .items
+        .sort_by_cached_key(|i| (i.findings[0].severity, i.name.to_lowercase()));
     report
 }
 
