@@ -216,9 +216,21 @@ fn rotate_action(s: &ItemSummary, what: &str) -> String {
 pub fn scan<'a>(items: impl IntoIterator<Item = &'a ItemSummary>, settings: &HealthSettings) -> HealthReport {
     let items: Vec<&ItemSummary> = items.into_iter().collect();
     let now = settings.now;
+    // Count first, and list the items only of values seen more than once:
+    // one small allocation per shared value, not one per item.
+    let mut counts: HashMap<&str, u32> = HashMap::with_capacity(items.len());
+    for s in &items {
+        if let Some(f) = &s.facts {
+            *counts.entry(f.fingerprint.as_str()).or_default() += 1;
+        }
+    }
     let mut by_fingerprint: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, s) in items.iter().enumerate() {
-        if let Some(f) = &s.facts {
+        if let Some(f) = s
+            .facts
+            .as_ref()
+            .filter(|f| counts.get(f.fingerprint.as_str()) > Some(&1))
+        {
             by_fingerprint.entry(f.fingerprint.as_str()).or_default().push(i);
         }
     }
