@@ -31,9 +31,11 @@ for _ in $(seq 100); do ls "$tmp/run/tessera/"*.sock >/dev/null 2>&1 && break; s
 # hyperfine starts `tessera get` itself (-N: no shell), so it is the program
 # asking; `run` names the command it starts.
 TESSERA_PASSWORD_FILE=$tmp/pw "$bin" consent allow "$(command -v hyperfine)" stripe 2>/dev/null
-TESSERA_PASSWORD_FILE=$tmp/pw "$bin" consent allow "$(readlink -f "$(command -v true)")" stripe 2>/dev/null
+TESSERA_PASSWORD_FILE=$tmp/pw "$bin" consent allow "$(readlink -f /usr/bin/true)" stripe 2>/dev/null
+# This script's shell runs the check below.
+TESSERA_PASSWORD_FILE=$tmp/pw "$bin" consent allow "$(readlink -f /proc/$$/exe)" stripe 2>/dev/null
 "$bin" get stripe >/dev/null   # fails loudly if the agent does not serve it
 hyperfine -N --style basic --warmup 5 --runs "$runs" \
-  -n 'true' "$(command -v true)" \
+  -n 'true' /usr/bin/true \
   -n 'tessera get (agent)' "$bin get stripe" \
-  -n 'tessera run -- true (agent)' "env KEY=tessera://stripe $bin run -- true"
+  -n 'tessera run -- true (agent)' "env KEY=tessera://stripe $bin run -- /usr/bin/true"
