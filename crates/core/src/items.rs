@@ -566,14 +566,7 @@ impl Vault {
     /// An item's metadata and details, without its value.
     pub async fn item(&mut self, name_or_id: &str) -> Result<ItemView> {
         let loc = self.locate(name_or_id).await?;
-        let details = open_details(
-            &self.keys,
-            &self.header,
-            &loc.id,
-            loc.kind,
-            &loc.meta.name,
-            &loc.details_blob,
-        )?;
+        let details = self.details_of(&loc)?;
         let (versions,): (i64,) = sqlx::query_as("SELECT count(*) FROM item_values WHERE item_id = ?")
             .bind(&loc.id[..])
             .fetch_one(&mut self.store.conn)
@@ -589,6 +582,11 @@ impl Vault {
     /// anywhere in the item is reported rather than half-read.
     pub async fn value(&mut self, name_or_id: &str) -> Result<Zeroizing<String>> {
         let loc = self.locate(name_or_id).await?;
+        self.details_of(&loc)?;
+        Ok(self.current_value(&loc).await?.2)
+    }
+
+    fn details_of(&self, loc: &Located) -> Result<ItemDetails> {
         open_details(
             &self.keys,
             &self.header,
@@ -596,14 +594,20 @@ impl Vault {
             loc.kind,
             &loc.meta.name,
             &loc.details_blob,
-        )?;
-        let (seq, blob): (i64, Vec<u8>) =
-            sqlx::query_as("SELECT seq, value FROM item_values WHERE item_id = ? ORDER BY seq DESC LIMIT 1")
-                .bind(&loc.id[..])
-                .fetch_optional(&mut self.store.conn)
-                .await?
-                .ok_or_else(|| corrupt(&format!("{:?}", loc.meta.name), &loc.id))?;
-        open_value(
+        )
+    }
+
+    /// The newest value of a located item: its seq, when it was set, and
+    /// the value.
+    async fn current_value(&mut self, loc: &Located) -> Result<(i64, i64, Zeroizing<String>)> {
+        let (seq, created, blob): (i64, i64, Vec<u8>) = sqlx::query_as(
+            "SELECT seq, created_at, value FROM item_values WHERE item_id = ? ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(&loc.id[..])
+        .fetch_optional(&mut self.store.conn)
+        .await?
+        .ok_or_else(|| corrupt(&format!("{:?}", loc.meta.name), &loc.id))?;
+        let value = open_value(
             &self.keys,
             &self.header,
             &loc.id,
@@ -611,7 +615,8 @@ impl Vault {
             &loc.meta.name,
             seq,
             &blob,
-        )
+        )?;
+        Ok((seq, created, value))
     }
 
     /// One field of an item: its value, a metadata field, or a custom field.
@@ -703,14 +708,7 @@ impl Vault {
         let loc = self.locate(name_or_id).await?;
         // Opening the details first means a damaged item is reported, not
         // rotated half-way.
-        open_details(
-            &self.keys,
-            &self.header,
-            &loc.id,
-            loc.kind,
-            &loc.meta.name,
-            &loc.details_blob,
-        )?;
+        self.details_of(&loc)?;
         let now = now_ms();
         let mut meta = loc.meta;
         let expires = match r.expires_at {
@@ -820,22 +818,7 @@ impl Vault {
             .collect();
         for id in &missing {
             let loc = self.locate(id).await?;
-            let (seq, created, blob): (i64, i64, Vec<u8>) = sqlx::query_as(
-                "SELECT seq, created_at, value FROM item_values WHERE item_id = ? ORDER BY seq DESC LIMIT 1",
-            )
-            .bind(&loc.id[..])
-            .fetch_optional(&mut self.store.conn)
-            .await?
-            .ok_or_else(|| corrupt(&format!("{:?}", loc.meta.name), &loc.id))?;
-            let value = open_value(
-                &self.keys,
-                &self.header,
-                &loc.id,
-                loc.kind,
-                &loc.meta.name,
-                seq,
-                &blob,
-            )?;
+            let (seq, created, value) = self.current_value(&loc).await?;
             let mut meta = loc.meta;
             meta.current = Some(ValueFacts::of(&self.keys, &value, seq, created));
             let sealed = seal_json(&self.keys, &self.header, &loc.id, loc.kind, "meta", &meta)?;
@@ -857,14 +840,7 @@ impl Vault {
     /// Changes an item's metadata. Its values are untouched.
     pub async fn edit(&mut self, name_or_id: &str, edit: ItemEdit) -> Result<ItemSummary> {
         let loc = self.locate(name_or_id).await?;
-        let mut details = open_details(
-            &self.keys,
-            &self.header,
-            &loc.id,
-            loc.kind,
-            &loc.meta.name,
-            &loc.details_blob,
-        )?;
+        let mut details = self.details_of(&loc)?;
         let old_name = loc.meta.name.clone();
         let mut meta = loc.meta;
         let mut expires = loc.expires;
