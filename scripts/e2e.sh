@@ -6,6 +6,7 @@
 #   ./scripts/e2e.sh            build the UI, the app and the CLI, then test
 #   E2E_SKIP_BUILD=1 ./scripts/e2e.sh    reuse the last build
 #   E2E_ONLY="first-run idle-lock" ./scripts/e2e.sh    only these tests/e2e/*.test.mjs
+#   E2E_STAGE=DIR E2E_SHOTS=DIR ./scripts/e2e.sh    stage binaries and screenshots elsewhere
 #
 # Screenshots land in $CARGO_TARGET_DIR/e2e-screenshots/. Downloads nothing
 # but npm packages (and xclip from apt if it is missing); every process it
@@ -16,8 +17,9 @@ root=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-stage="$CARGO_TARGET_DIR/e2e-bin"
-shots="$CARGO_TARGET_DIR/e2e-screenshots"
+# Worktrees sharing one target dir give each run its own stage and shots.
+stage="${E2E_STAGE:-$CARGO_TARGET_DIR/e2e-bin}"
+shots="${E2E_SHOTS:-$CARGO_TARGET_DIR/e2e-screenshots}"
 
 # ---------------------------------------------------------------------------
 # Inside the private D-Bus session (the script calls itself, see the end).
