@@ -62,6 +62,14 @@ pub struct Vault {
     pub(crate) index: Option<Index>,
     /// Held while unlocked when the vault uses two-secret derivation.
     pub(crate) device_secret: Option<SecretKey>,
+    /// Tells one unlock from the next, so that "for this session" decisions
+    /// (see the agent) end with the unlock they were made in.
+    pub(crate) instance: u64,
+}
+
+fn next_instance() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn wrap_aad(vault_id: &[u8]) -> Vec<u8> {
@@ -126,6 +134,7 @@ impl LockedVault {
             header: self.header,
             index: None,
             device_secret,
+            instance: next_instance(),
         })
     }
 
@@ -247,6 +256,11 @@ async fn read_header(store: &mut Store) -> Result<Header> {
 }
 
 impl Vault {
+    /// Different for every unlock in this process.
+    pub fn instance(&self) -> u64 {
+        self.instance
+    }
+
     /// Creates a new vault at `path` with a fresh random vault key.
     ///
     /// The vault is built under a temporary name and linked into place only
@@ -286,6 +300,7 @@ impl Vault {
             header,
             index: Some(Index::default()),
             device_secret: None,
+            instance: 0,
         };
         let written = vault.write_header().await;
         let Vault {
@@ -311,6 +326,7 @@ impl Vault {
             header,
             index,
             device_secret: None,
+            instance: next_instance(),
         })
     }
 

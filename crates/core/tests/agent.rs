@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tessera_core::agent::protocol::{Request, Response, Want};
-use tessera_core::agent::{bind, Agent, AgentClient, AgentConfig};
+use tessera_core::agent::{bind, Agent, AgentClient, AgentConfig, Host, HostFuture};
 use tessera_core::audit::AuditAction;
 use tessera_core::consent::Decision;
 use tessera_core::crypto::KdfParams;
@@ -344,4 +344,130 @@ async fn another_user_is_refused() {
     assert!(stdout.contains("agent.peer_refused"), "{stdout}");
     assert!(!stdout.contains("CANARY"), "{stdout}");
     assert!(socket.exists());
+}
+
+/// A host like the desktop app's: it holds the vault, and asks its own
+/// "window" (here a channel the test answers) instead of the client.
+struct WindowHost {
+    vault_path: PathBuf,
+    vault: tokio::sync::Mutex<Option<Vault>>,
+    asked: tokio::sync::mpsc::UnboundedSender<(String, Vec<String>, tokio::sync::oneshot::Sender<Decision>)>,
+}
+
+impl Host for WindowHost {
+    fn vault(&self) -> HostFuture<'_, tokio::sync::MappedMutexGuard<'_, Option<Vault>>> {
+        Box::pin(async { tokio::sync::MutexGuard::map(self.vault.lock().await, |v| v) })
+    }
+    fn unlock<'a>(&'a self, password: &'a str) -> HostFuture<'a, tessera_core::Result<()>> {
+        Box::pin(async move {
+            let v = LockedVault::open(&self.vault_path)
+                .await?
+                .unlock(password)
+                .await?;
+            *self.vault.lock().await = Some(v);
+            Ok(())
+        })
+    }
+    fn lock(&self) -> HostFuture<'_, ()> {
+        Box::pin(async {
+            if let Some(v) = self.vault.lock().await.take() {
+                v.close().await.unwrap();
+            }
+        })
+    }
+    fn used(&self) {}
+    fn ask<'a>(
+        &'a self,
+        program: &'a str,
+        items: &'a [String],
+    ) -> Option<HostFuture<'a, tessera_core::Result<Decision>>> {
+        Some(Box::pin(async move {
+            let (tx, rx) = tokio::sync::oneshot::channel();
+            self.asked.send((program.to_owned(), items.to_vec(), tx)).unwrap();
+            rx.await
+                .map_err(|_| tessera_core::Error::ConsentDenied("closed".into()))
+        }))
+    }
+    fn quit_stops(&self) -> bool {
+        false
+    }
+    fn vault_path(&self) -> &Path {
+        &self.vault_path
+    }
+    fn idle_lock(&self) -> Duration {
+        Duration::from_secs(300)
+    }
+}
+
+#[tokio::test]
+async fn a_hosted_agent_asks_its_window_and_session_answers_end_with_the_unlock() {
+    let a = start(Duration::from_secs(60)).await;
+    a.agent.stop();
+    a.task.await.unwrap().unwrap();
+    let (asked, mut questions) = tokio::sync::mpsc::unbounded_channel();
+    let host = WindowHost {
+        vault_path: a.vault.clone(),
+        vault: tokio::sync::Mutex::new(None),
+        asked,
+    };
+    let socket = a.socket.clone();
+    let agent = Agent::hosted(host, socket.clone()).unwrap();
+    let task = tokio::spawn(Arc::clone(&agent).serve(bind(&socket).await.unwrap()));
+    agent.unlock(PW).await.unwrap();
+    let secrets = Request::Secrets {
+        wants: want(),
+        for_program: None,
+    };
+
+    // The window says "this session": the value comes back, and the next
+    // request is not asked about.
+    let answer = tokio::spawn(async move {
+        let (program, items, tx) = questions.recv().await.unwrap();
+        assert_eq!(program, me());
+        assert_eq!(items, vec!["stripe".to_owned()]);
+        tx.send(Decision::Session).unwrap();
+        questions
+    });
+    match call(&socket, &secrets).await.unwrap() {
+        Response::Secrets { values } => assert_eq!(values[0].as_str(), "sk_live_CANARY_1234"),
+        other => panic!("{other:?}"),
+    }
+    let mut questions = answer.await.unwrap();
+    assert!(matches!(
+        call(&socket, &secrets).await.unwrap(),
+        Response::Secrets { .. }
+    ));
+    assert!(questions.try_recv().is_err(), "asked again within the session");
+
+    // A quit request locks a hosted agent but keeps it serving.
+    assert!(matches!(
+        call(&socket, &Request::Quit).await.unwrap(),
+        Response::Done
+    ));
+    assert!(!unlocked(&socket).await);
+    assert!(!task.is_finished());
+
+    // After a new unlock the session decision is gone: asked again, and a
+    // denial from the window is final and stored.
+    agent.unlock(PW).await.unwrap();
+    let answer = tokio::spawn(async move {
+        let (_, _, tx) = questions.recv().await.unwrap();
+        tx.send(Decision::Deny).unwrap();
+    });
+    let e = call(&socket, &secrets).await.unwrap_err();
+    assert_eq!(e.code(), "consent.denied");
+    answer.await.unwrap();
+    let grants = agent
+        .host()
+        .vault()
+        .await
+        .as_mut()
+        .unwrap()
+        .grants()
+        .await
+        .unwrap();
+    assert_eq!(grants.len(), 1);
+    assert_eq!(grants[0].decision, Decision::Deny);
+    agent.stop();
+    task.await.unwrap().unwrap();
 }

@@ -18,7 +18,7 @@ pub mod protocol;
 mod server;
 
 pub use client::AgentClient;
-pub use server::{bind, Agent, AgentConfig};
+pub use server::{bind, Agent, AgentConfig, Host, HostFuture, Standalone};
 
 use crate::error::{Error, Result};
 use std::path::{Path, PathBuf};

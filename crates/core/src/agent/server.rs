@@ -10,13 +10,15 @@ use crate::keychain::Keychain;
 use crate::search::Query;
 use crate::vault::{LockedVault, Vault};
 use std::collections::HashMap;
+use std::future::Future;
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{UnixListener, UnixStream};
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::{MappedMutexGuard, Mutex, MutexGuard, Notify};
 use zeroize::Zeroizing;
 
 /// How long the agent waits for the user to answer a consent question.
@@ -32,17 +34,140 @@ pub struct AgentConfig {
     pub idle_lock: Duration,
 }
 
-struct State {
-    vault: Option<Vault>,
-    last_use: Instant,
-    /// "This session" decisions: (program, item id) → decision.
-    session: HashMap<(String, String), Decision>,
+/// A future the agent awaits from its host.
+pub type HostFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Whoever holds the vault the agent serves: the agent process itself
+/// (`tessera agent`, [`Standalone`]) or the desktop app, which serves the
+/// same socket over the vault its window has unlocked.
+pub trait Host: Send + Sync + 'static {
+    /// The vault, `None` while locked, held exclusively while the guard lives.
+    fn vault(&self) -> HostFuture<'_, MappedMutexGuard<'_, Option<Vault>>>;
+    fn unlock<'a>(&'a self, password: &'a str) -> HostFuture<'a, Result<()>>;
+    /// Drops the vault's keys.
+    fn lock(&self) -> HostFuture<'_, ()>;
+    /// A request came in (restarts an idle clock).
+    fn used(&self);
+    /// Asks the user whether `program` may read `items` (their names).
+    /// `None` when this host has no way to ask; the agent then asks the
+    /// tessera CLI that sent the request, at its terminal.
+    fn ask<'a>(&'a self, program: &'a str, items: &'a [String]) -> Option<HostFuture<'a, Result<Decision>>>;
+    /// Four times a second while serving.
+    fn tick(&self) -> HostFuture<'_, ()> {
+        Box::pin(async {})
+    }
+    /// Whether a `quit` request stops the agent; the app only locks.
+    fn quit_stops(&self) -> bool;
+    fn vault_path(&self) -> &Path;
+    fn idle_lock(&self) -> Duration;
 }
 
-pub struct Agent {
+/// `tessera agent`: the agent holds the vault itself, locks when idle,
+/// and asks at the requesting terminal.
+pub struct Standalone {
     config: AgentConfig,
+    vault: Mutex<Option<Vault>>,
+    last_use: std::sync::Mutex<Instant>,
+}
+
+impl Standalone {
+    fn touch(&self) {
+        if let Ok(mut t) = self.last_use.lock() {
+            *t = Instant::now();
+        }
+    }
+
+    fn idle_for(&self) -> Duration {
+        self.last_use.lock().map(|t| t.elapsed()).unwrap_or_default()
+    }
+}
+
+impl Host for Standalone {
+    fn vault(&self) -> HostFuture<'_, MappedMutexGuard<'_, Option<Vault>>> {
+        Box::pin(async { MutexGuard::map(self.vault.lock().await, |v| v) })
+    }
+
+    fn unlock<'a>(&'a self, password: &'a str) -> HostFuture<'a, Result<()>> {
+        Box::pin(async move {
+            let mut slot = self.vault.lock().await;
+            if slot.is_none() {
+                let locked = LockedVault::open(&self.config.vault_path).await?;
+                let vault = if locked.needs_device_secret() {
+                    locked.unlock_with_keychain(password, &Keychain::system()).await?
+                } else {
+                    locked.unlock(password).await?
+                };
+                *slot = Some(vault);
+            }
+            self.touch();
+            Ok(())
+        })
+    }
+
+    fn lock(&self) -> HostFuture<'_, ()> {
+        Box::pin(async {
+            let taken = self.vault.lock().await.take();
+            if let Some(v) = taken {
+                let _ = v.close().await;
+            }
+        })
+    }
+
+    fn used(&self) {
+        self.touch();
+    }
+
+    fn ask<'a>(&'a self, _: &'a str, _: &'a [String]) -> Option<HostFuture<'a, Result<Decision>>> {
+        None
+    }
+
+    fn tick(&self) -> HostFuture<'_, ()> {
+        Box::pin(async {
+            let open = self.vault.lock().await.is_some();
+            if open && self.idle_for() >= self.config.idle_lock {
+                self.lock().await;
+            }
+        })
+    }
+
+    fn quit_stops(&self) -> bool {
+        true
+    }
+
+    fn vault_path(&self) -> &Path {
+        &self.config.vault_path
+    }
+
+    fn idle_lock(&self) -> Duration {
+        self.config.idle_lock
+    }
+}
+
+/// "This session" decisions, for one unlock of the vault (its instance).
+#[derive(Default)]
+struct SessionDecisions {
+    instance: u64,
+    /// (program, item id) → decision.
+    decided: HashMap<(String, String), Decision>,
+}
+
+impl SessionDecisions {
+    /// The decisions of `vault`'s unlock; those of an earlier unlock are
+    /// forgotten.
+    fn of(&mut self, vault: &Vault) -> &mut HashMap<(String, String), Decision> {
+        if self.instance != vault.instance() {
+            self.instance = vault.instance();
+            self.decided.clear();
+        }
+        &mut self.decided
+    }
+}
+
+pub struct Agent<H: Host = Standalone> {
+    host: H,
+    socket_path: PathBuf,
     uid: u32,
-    state: Mutex<State>,
+    session: std::sync::Mutex<SessionDecisions>,
     quit: Notify,
 }
 
@@ -91,45 +216,61 @@ pub async fn bind(socket: &Path) -> Result<UnixListener> {
     Ok(listener)
 }
 
-impl Agent {
+impl Agent<Standalone> {
+    /// The agent of `tessera agent`, holding the vault itself.
     pub fn new(config: AgentConfig) -> Result<Arc<Agent>> {
+        let socket_path = config.socket_path.clone();
+        Agent::hosted(
+            Standalone {
+                config,
+                vault: Mutex::new(None),
+                last_use: std::sync::Mutex::new(Instant::now()),
+            },
+            socket_path,
+        )
+    }
+}
+
+impl<H: Host> Agent<H> {
+    /// An agent serving `host`'s vault on `socket_path`.
+    pub fn hosted(host: H, socket_path: PathBuf) -> Result<Arc<Agent<H>>> {
         Ok(Arc::new(Agent {
-            config,
+            host,
+            socket_path,
             uid: peer::current_uid()?,
-            state: Mutex::new(State {
-                vault: None,
-                last_use: Instant::now(),
-                session: HashMap::new(),
-            }),
+            session: std::sync::Mutex::new(SessionDecisions::default()),
             quit: Notify::new(),
         }))
     }
 
+    pub fn host(&self) -> &H {
+        &self.host
+    }
+
     pub async fn unlock(&self, password: &str) -> Result<()> {
-        let mut st = self.state.lock().await;
-        if st.vault.is_none() {
-            let locked = LockedVault::open(&self.config.vault_path).await?;
-            let vault = if locked.needs_device_secret() {
-                locked.unlock_with_keychain(password, &Keychain::system()).await?
-            } else {
-                locked.unlock(password).await?
-            };
-            st.vault = Some(vault);
-        }
-        st.last_use = Instant::now();
-        Ok(())
+        self.host.unlock(password).await
     }
 
     pub async fn is_unlocked(&self) -> bool {
-        self.state.lock().await.vault.is_some()
+        self.host.vault().await.is_some()
     }
 
-    /// Drops the vault's keys and every session decision.
+    /// Drops the vault's keys; the session decisions go with the unlock.
     pub async fn lock(&self) {
-        let mut st = self.state.lock().await;
-        st.session.clear();
-        if let Some(v) = st.vault.take() {
-            let _ = v.close().await;
+        self.host.lock().await;
+    }
+
+    fn session_decision(&self, vault: &Vault, program: &str, item: &str) -> Option<Decision> {
+        let mut s = self.session.lock().ok()?;
+        s.of(vault).get(&(program.to_owned(), item.to_owned())).copied()
+    }
+
+    fn remember_for_session(&self, vault: &Vault, program: &str, items: &[(String, String)]) {
+        if let Ok(mut s) = self.session.lock() {
+            let decided = s.of(vault);
+            for (id, _) in items {
+                decided.insert((program.to_owned(), id.clone()), Decision::Session);
+            }
         }
     }
 
@@ -146,27 +287,19 @@ impl Agent {
                     }
                     Err(e) => break Err(Error::from(e)),
                 },
-                _ = tick.tick() => self.lock_if_idle().await,
+                _ = tick.tick() => self.host.tick().await,
                 _ = self.quit.notified() => break Ok(()),
             }
         };
-        self.lock().await;
-        let _ = std::fs::remove_file(&self.config.socket_path);
+        if self.host.quit_stops() {
+            self.lock().await;
+        }
+        let _ = std::fs::remove_file(&self.socket_path);
         result
     }
 
     pub fn stop(&self) {
         self.quit.notify_one();
-    }
-
-    async fn lock_if_idle(&self) {
-        let idle = {
-            let st = self.state.lock().await;
-            st.vault.is_some() && st.last_use.elapsed() >= self.config.idle_lock
-        };
-        if idle {
-            self.lock().await;
-        }
     }
 
     async fn handle(self: Arc<Self>, stream: UnixStream) {
@@ -198,7 +331,11 @@ impl Agent {
                 Ok(Response::Done)
             }
             Request::Quit => {
-                self.stop();
+                if self.host.quit_stops() {
+                    self.stop();
+                } else {
+                    self.lock().await;
+                }
                 Ok(Response::Done)
             }
             Request::List { text, kind, tag } => self.list(text, kind, tag).await,
@@ -219,12 +356,13 @@ impl Agent {
     }
 
     async fn status(&self) -> Response {
-        let st = self.state.lock().await;
+        // The guard goes before the host is asked anything else.
+        let unlocked = self.host.vault().await.is_some();
         Response::Status {
             version: PROTOCOL_VERSION,
-            unlocked: st.vault.is_some(),
-            vault: self.config.vault_path.display().to_string(),
-            idle_lock_seconds: self.config.idle_lock.as_secs(),
+            unlocked,
+            vault: self.host.vault_path().display().to_string(),
+            idle_lock_seconds: self.host.idle_lock().as_secs(),
         }
     }
 
@@ -234,9 +372,9 @@ impl Agent {
         kind: Option<String>,
         tag: Option<String>,
     ) -> Result<Response> {
-        let mut st = self.state.lock().await;
-        st.last_use = Instant::now();
-        let vault = st.vault.as_mut().ok_or(Error::Locked)?;
+        self.host.used();
+        let mut slot = self.host.vault().await;
+        let vault = slot.as_mut().ok_or(Error::Locked)?;
         // Another process may have written since the index was built.
         vault.reload_index().await?;
         let q = Query {
@@ -258,10 +396,10 @@ impl Agent {
         for_program: Option<&str>,
     ) -> Result<()> {
         let program = peer.requester(for_program);
+        self.host.used();
         let (mut items, undecided, values) = {
-            let mut st = self.state.lock().await;
-            st.last_use = Instant::now();
-            let vault = st.vault.as_mut().ok_or(Error::Locked)?;
+            let mut slot = self.host.vault().await;
+            let vault = slot.as_mut().ok_or(Error::Locked)?;
             let grants = vault.grants().await?;
             // (id, name, how it was allowed)
             let mut items: Vec<(String, String, Decision)> = Vec::new();
@@ -292,7 +430,7 @@ impl Agent {
                     .rev()
                     .find(|g| g.executable == program && g.item_id == *id)
                     .map(|g| g.decision);
-                let decided = stored.or_else(|| st.session.get(&(program.clone(), id.clone())).copied());
+                let decided = stored.or_else(|| self.session_decision(vault, &program, id));
                 match decided {
                     Some(Decision::Deny) => {
                         return Err(Error::ConsentDenied(format!("{program} may not read {name:?}")))
@@ -304,37 +442,30 @@ impl Agent {
             (items, undecided, values)
         };
         if !undecided.is_empty() {
-            if !peer.is_tessera_cli() {
-                return Err(Error::ConsentDenied(format!(
-                    "{program} has no permission for {}, and there is no one to ask; allow it with `tessera consent allow {program} ITEM`",
-                    names(&undecided)
-                )));
-            }
-            let ask = Response::AskConsent {
-                program: program.clone(),
-                items: undecided.iter().map(|(_, n)| n.clone()).collect(),
+            let names_asked: Vec<String> = undecided.iter().map(|(_, n)| n.clone()).collect();
+            let decision = match self.host.ask(&program, &names_asked) {
+                Some(asking) => tokio::time::timeout(ANSWER_TIMEOUT, asking)
+                    .await
+                    .map_err(|_| Error::ConsentDenied("no answer in time".into()))??,
+                None if peer.is_tessera_cli() => ask_client(conn, &program, names_asked.clone()).await?,
+                None => {
+                    return Err(Error::ConsentDenied(format!(
+                        "{program} has no permission for {}, and there is no one to ask; allow it with `tessera consent allow {program} ITEM`",
+                        names(&undecided)
+                    )))
+                }
             };
-            write_response(conn, &ask).await?;
-            let answer = tokio::time::timeout(ANSWER_TIMEOUT, read_line(conn))
-                .await
-                .map_err(|_| Error::ConsentDenied("no answer in time".into()))??
-                .ok_or_else(|| Error::ConsentDenied("the question was not answered".into()))?;
-            let decision = match serde_json::from_slice::<Request>(&answer) {
-                Ok(Request::Answer { decision }) => decision,
-                _ => return Err(Error::invalid("expected an answer to the consent question")),
-            };
-            let mut st = self.state.lock().await;
-            let vault = st.vault.as_mut().ok_or(Error::Locked)?;
+            let mut slot = self.host.vault().await;
+            let vault = slot.as_mut().ok_or(Error::Locked)?;
             for (id, _) in &undecided {
                 if decision.is_lasting() {
                     vault.record_grant(&program, id, decision).await?;
                 }
             }
             if decision == Decision::Session {
-                for (id, _) in &undecided {
-                    st.session.insert((program.clone(), id.clone()), decision);
-                }
+                self.remember_for_session(vault, &program, &undecided);
             }
+            drop(slot);
             if !decision.allows() {
                 return Err(Error::ConsentDenied(format!(
                     "{program} may not read {}",
@@ -352,13 +483,30 @@ impl Agent {
         // the caller's path.
         write_response(conn, &reply).await?;
         drop(reply);
-        let mut st = self.state.lock().await;
-        st.last_use = Instant::now();
-        let vault = st.vault.as_mut().ok_or(Error::Locked)?;
+        self.host.used();
+        let mut slot = self.host.vault().await;
+        let vault = slot.as_mut().ok_or(Error::Locked)?;
         for (id, name, how) in &items {
             vault.audit_secret_use(id, name, &program, *how).await?;
         }
         Ok(())
+    }
+}
+
+/// Asks the tessera CLI that sent the request, which asks at its terminal.
+async fn ask_client(conn: &mut BufReader<UnixStream>, program: &str, items: Vec<String>) -> Result<Decision> {
+    let ask = Response::AskConsent {
+        program: program.to_owned(),
+        items,
+    };
+    write_response(conn, &ask).await?;
+    let answer = tokio::time::timeout(ANSWER_TIMEOUT, read_line(conn))
+        .await
+        .map_err(|_| Error::ConsentDenied("no answer in time".into()))??
+        .ok_or_else(|| Error::ConsentDenied("the question was not answered".into()))?;
+    match serde_json::from_slice::<Request>(&answer) {
+        Ok(Request::Answer { decision }) => Ok(decision),
+        _ => Err(Error::invalid("expected an answer to the consent question")),
     }
 }
 
