@@ -7,6 +7,7 @@
 #   E2E_SKIP_BUILD=1 ./scripts/e2e.sh    reuse the last build
 #   E2E_ONLY="first-run idle-lock" ./scripts/e2e.sh    only these tests/e2e/*.test.mjs
 #   E2E_STAGE=DIR E2E_SHOTS=DIR ./scripts/e2e.sh    stage binaries and screenshots elsewhere
+#   E2E_SCRIPT=FILE.mjs ./scripts/e2e.sh    run one node script in the session instead
 #
 # Screenshots land in $CARGO_TARGET_DIR/e2e-screenshots/. Downloads nothing
 # but npm packages (and xclip from apt if it is missing); every process it
@@ -78,7 +79,12 @@ if [[ "${1:-}" == "--in-session" ]]; then
     tests=()
     for name in $E2E_ONLY; do tests+=("$root/tests/e2e/$name.test.mjs"); done
   fi
-  TESSERA_E2E_DRIVER="$port" node --test --test-concurrency=1 --test-timeout=180000 "${tests[@]}" 2>&1 || status=$?
+  if [[ -n "${E2E_SCRIPT:-}" ]]; then
+    # A plain script in the same session instead of the tests (the app benchmark).
+    TESSERA_E2E_DRIVER="$port" node "$E2E_SCRIPT" 2>&1 || status=$?
+  else
+    TESSERA_E2E_DRIVER="$port" node --test --test-concurrency=1 --test-timeout=180000 "${tests[@]}" 2>&1 || status=$?
+  fi
   if ((status != 0)); then
     echo "---- tauri-driver / WebKitWebDriver / app log (last 60 lines) ----"
     grep -v "Failed to set fd limit" "$work/tauri-driver.log" | tail -n 60 || true

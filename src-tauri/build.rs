@@ -28,6 +28,9 @@ const COMMANDS: &[&str] = &[
     "rotate_item",
     "import_items",
     "page_ready",
+    "answer_consent",
+    "consent_grants",
+    "revoke_consent",
 ];
 
 fn main() {

@@ -306,3 +306,126 @@ fn import_reports_and_items_appear() {
         2
     );
 }
+
+/// The app serves the agent socket: a program asking for a secret is asked
+/// about in the window (an event), the window's answer decides, and the
+/// decision is listed and revocable. A `quit` request only locks the app.
+#[test]
+fn the_app_serves_the_agent_and_asks_consent_in_the_window() {
+    use tauri::Listener;
+    use tessera_core::agent::protocol::{Request, Response, Want};
+    use tessera_core::agent::AgentClient;
+
+    let dir = tempfile::tempdir().unwrap();
+    let vault = existing_vault(dir.path());
+    let socket = dir.path().join("run").join("agent.sock");
+    // Only this test starts the agent, so the process-wide variable is ours.
+    std::env::set_var("TESSERA_AGENT_SOCKET", &socket);
+    let h = harness(&vault, Keychain::unavailable("no keyring in this test"));
+    h.ok("unlock", json!({"password": PW}));
+    h.ok(
+        "add_item",
+        json!({"input": api_key("stripe"), "value": {"type": "literal", "value": "sk_live_AGENT_42"}}),
+    );
+    let (tx, questions) = std::sync::mpsc::channel::<Value>();
+    h._app.listen_any("consent-requested", move |e| {
+        let _ = tx.send(serde_json::from_str(e.payload()).unwrap());
+    });
+    tauri::async_runtime::spawn(crate::agent_host::serve(h._app.handle().clone()));
+    // Spawned requests must run while this thread waits for the event.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = || async {
+        for _ in 0..200 {
+            if let Some(c) = AgentClient::connect(&socket).await.unwrap() {
+                return c;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the app did not serve {}", socket.display());
+    };
+
+    let secrets = Request::Secrets {
+        wants: vec![Want {
+            item: "stripe".into(),
+            field: "value".into(),
+        }],
+        for_program: None,
+    };
+    let asking = rt.spawn({
+        let mut c = rt.block_on(client());
+        let secrets_req = serde_json::to_value(&secrets).unwrap();
+        async move { c.call(&serde_json::from_value(secrets_req).unwrap()).await }
+    });
+    let q = questions
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    assert_eq!(q["items"], json!(["stripe"]));
+    let me = std::fs::read_link("/proc/self/exe")
+        .unwrap()
+        .display()
+        .to_string();
+    assert_eq!(q["program"], json!(me));
+    assert_eq!(
+        h.err_code("answer_consent", json!({"id": 9999, "decision": "once"})),
+        "input.invalid"
+    );
+    h.ok("answer_consent", json!({"id": q["id"], "decision": "always"}));
+    match rt.block_on(asking).unwrap().unwrap() {
+        Response::Secrets { values } => assert_eq!(values[0].as_str(), "sk_live_AGENT_42"),
+        other => panic!("{other:?}"),
+    }
+    let status = h.ok("app_status", json!({}));
+    assert_eq!(status["agent"]["state"], "serving", "{status}");
+    // Answered: the same id is closed now.
+    assert_eq!(
+        h.err_code("answer_consent", json!({"id": q["id"], "decision": "deny"})),
+        "input.invalid"
+    );
+
+    let grants = h.ok("consent_grants", json!({}));
+    assert_eq!(grants["grants"].as_array().unwrap().len(), 1, "{grants}");
+    assert_eq!(grants["grants"][0]["decision"], "always");
+    assert_eq!(grants["grants"][0]["item_name"], "stripe");
+    // Stored: asked no more.
+    let mut c = rt.block_on(client());
+    assert!(matches!(
+        rt.block_on(c.call(&secrets)).unwrap(),
+        Response::Secrets { .. }
+    ));
+    assert!(questions.try_recv().is_err());
+    let id = grants["grants"][0]["id"].clone();
+    h.ok("revoke_consent", json!({"id": id}));
+    assert_eq!(h.ok("consent_grants", json!({}))["grants"], json!([]));
+    assert_eq!(h.err_code("revoke_consent", json!({"id": id})), "input.invalid");
+
+    // "Not now" refuses this time and remembers nothing.
+    let asking = rt.spawn({
+        let mut c = rt.block_on(client());
+        let secrets_req = serde_json::to_value(&secrets).unwrap();
+        async move { c.call(&serde_json::from_value(secrets_req).unwrap()).await }
+    });
+    let q = questions
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .unwrap();
+    h.ok("answer_consent", json!({"id": q["id"], "decision": null}));
+    assert_eq!(rt.block_on(asking).unwrap().unwrap_err().code(), "consent.denied");
+    assert_eq!(h.ok("consent_grants", json!({}))["grants"], json!([]));
+
+    // `tessera lock --quit` locks the app and the socket keeps serving.
+    let mut c = rt.block_on(client());
+    assert!(matches!(
+        rt.block_on(c.call(&Request::Quit)).unwrap(),
+        Response::Done
+    ));
+    assert_eq!(h.ok("app_status", json!({}))["unlocked"], false);
+    assert_eq!(h.err_code("consent_grants", json!({})), "vault.locked");
+    let mut c = rt.block_on(client());
+    assert!(matches!(
+        rt.block_on(c.call(&Request::Status)).unwrap(),
+        Response::Status { unlocked: false, .. }
+    ));
+}

@@ -25,6 +25,61 @@ pub struct AppStatus {
     pub quick_unlock_until: Option<i64>,
     pub device_secret: bool,
     pub settings: Settings,
+    pub agent: AgentInfo,
+}
+
+/// Whether the app serves the agent socket that the CLI uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentState {
+    Starting,
+    Serving,
+    /// `tessera agent` serves this vault's socket already.
+    Elsewhere,
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct AgentInfo {
+    pub state: AgentState,
+    pub socket: String,
+    pub detail: Option<String>,
+}
+
+impl AgentInfo {
+    pub fn starting() -> Self {
+        Self::new(AgentState::Starting, String::new(), None)
+    }
+    pub fn serving(socket: &std::path::Path) -> Self {
+        Self::new(AgentState::Serving, socket.display().to_string(), None)
+    }
+    pub fn elsewhere(socket: &std::path::Path) -> Self {
+        Self::new(AgentState::Elsewhere, socket.display().to_string(), None)
+    }
+    pub fn unavailable(why: String) -> Self {
+        Self::new(AgentState::Unavailable, String::new(), Some(why))
+    }
+    fn new(state: AgentState, socket: String, detail: Option<String>) -> Self {
+        Self {
+            state,
+            socket,
+            detail,
+        }
+    }
+}
+
+/// A program asked the agent for secrets it has no decision for.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ConsentQuestion {
+    #[ts(type = "number")]
+    pub id: u64,
+    /// The program's absolute path.
+    pub program: String,
+    /// The names of the items it asked for.
+    pub items: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -178,4 +233,11 @@ mod export_core_types {
         tessera_core::device::RecoveryKit::export_all(&cfg).unwrap();
         tessera_core::transfer::ImportReport::export_all(&cfg).unwrap();
     }
+}
+
+/// The consent screen's list: every lasting decision, newest first.
+#[derive(Debug, Clone, Serialize, TS)]
+#[ts(export)]
+pub struct ConsentGrants {
+    pub grants: Vec<tessera_core::consent::Grant>,
 }

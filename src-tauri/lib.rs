@@ -3,6 +3,7 @@
 //! Every rule lives in tessera-core; commands parse, call it, and answer.
 #![forbid(unsafe_code)]
 
+pub mod agent_host;
 pub mod commands;
 pub mod error;
 pub mod events;
@@ -57,6 +58,9 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
         commands::items::undo_delete,
         commands::items::rotate_item,
         commands::items::import_items,
+        commands::consent::answer_consent,
+        commands::consent::consent_grants,
+        commands::consent::revoke_consent,
     ])
 }
 
@@ -121,9 +125,16 @@ pub fn run() -> Result<(), String> {
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             tauri::async_runtime::spawn(watch(app.handle().clone()));
+            tauri::async_runtime::spawn(agent_host::serve(app.handle().clone()));
             Ok(())
         });
     build(builder, AppState::new(path, keychain))
-        .run(tauri::generate_context!())
-        .map_err(|e| e.to_string())
+        .build(tauri::generate_context!())
+        .map_err(|e| e.to_string())?
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                agent_host::remove_socket(app.state::<AppState>().inner());
+            }
+        });
+    Ok(())
 }

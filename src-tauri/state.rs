@@ -1,6 +1,8 @@
 //! What the app holds between commands: the vault (locked or unlocked), the
 //! settings, the keyring, and what must be forgotten at lock time.
 
+use crate::agent_host::Questions;
+use crate::ipc::AgentInfo;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -21,6 +23,10 @@ pub struct AppState {
     pub activity: AtomicI64,
     /// Overrides the idle lock (seconds), for end-to-end tests.
     pub idle_override_secs: Option<i64>,
+    /// Consent questions from the agent socket, waiting for the window.
+    pub questions: Questions,
+    /// Whether this app serves the agent socket.
+    pub agent: std::sync::Mutex<AgentInfo>,
 }
 
 /// Everything here is dropped (and zeroized) when the vault locks.
@@ -58,6 +64,8 @@ impl AppState {
             session: Mutex::new(Session::default()),
             activity: AtomicI64::new(now_ms()),
             idle_override_secs,
+            questions: Questions::default(),
+            agent: std::sync::Mutex::new(AgentInfo::starting()),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use crate::error::{CmdResult, ErrorPayload};
 use crate::events;
-use crate::ipc::{AppStatus, KeyringStatus};
+use crate::ipc::{AgentInfo, AppStatus, KeyringStatus};
 use crate::state::{now_ms, AppState, Session};
 use std::time::Duration;
 use tauri::{AppHandle, Runtime, State};
@@ -45,17 +45,31 @@ async fn status(state: &AppState, session: &Session) -> AppStatus {
         quick_unlock_until,
         device_secret,
         settings: session.settings,
+        agent: state
+            .agent
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_else(|_| AgentInfo::unavailable("the agent's state is unreadable".into())),
     }
 }
 
 /// After an unlock: settings, index and the change watermark.
-async fn start_session(state: &AppState, session: &mut Session, mut vault: Vault) -> CmdResult<AppStatus> {
+pub(crate) async fn open_session(
+    state: &AppState,
+    session: &mut Session,
+    mut vault: Vault,
+) -> tessera_core::Result<()> {
     session.settings = vault.settings().await?;
     vault.load_index().await?;
     session.data_version = vault.data_version().await?;
     session.vault = Some(vault);
     session.revision += 1;
     state.touch();
+    Ok(())
+}
+
+async fn start_session(state: &AppState, session: &mut Session, vault: Vault) -> CmdResult<AppStatus> {
+    open_session(state, session, vault).await?;
     Ok(status(state, session).await)
 }
 

@@ -5,6 +5,7 @@ import { emit } from '@tauri-apps/api/event';
 import { waitFor } from '@testing-library/svelte';
 import type {
   AppStatus,
+  Grant,
   ErrorPayload,
   ItemDetail,
   ItemsSnapshot,
@@ -52,6 +53,7 @@ export function makeStatus(overrides: Partial<AppStatus> = {}): AppStatus {
     keyring: { available: true, detail: null },
     quick_unlock_until: null,
     device_secret: false,
+    agent: { state: 'serving', socket: '/run/user/1000/tessera/agent-test.sock', detail: null },
     settings: { auto_lock_minutes: 5, clipboard_clear_seconds: 20, reveal_seconds: 10 },
     ...overrides,
   };
@@ -79,6 +81,7 @@ export class FakeBackend {
   items: ItemSummary[];
   revision = 1;
   deleted = new Map<string, ItemSummary>();
+  grants: Grant[] = [];
   overrides: Record<string, Handler> = {};
 
   constructor(opts: { status?: Partial<AppStatus>; items?: ItemSummary[] } = {}) {
@@ -178,6 +181,14 @@ export class FakeBackend {
         return item;
       }
       case 'touch':
+      case 'page_ready':
+        return null;
+      case 'consent_grants':
+        return { grants: this.grants };
+      case 'revoke_consent':
+        this.grants = this.grants.filter((g) => g.id !== args.id);
+        return null;
+      case 'answer_consent':
         return null;
       default:
         throw new Error(`unexpected command ${cmd}`);

@@ -26,6 +26,7 @@ let status: AppStatus = {
   keyring: { available: params.get('keyring') !== 'none', detail: null },
   quick_unlock_until: params.has('quick') ? Date.now() + 3 * DAY : null,
   device_secret: false,
+  agent: { state: 'serving', socket: '/run/user/1000/tessera/agent-demo.sock', detail: null },
   settings: { auto_lock_minutes: 5, clipboard_clear_seconds: 20, reveal_seconds: 15 },
 };
 
@@ -200,6 +201,23 @@ mockIPC(
         status = { ...status, settings: args.settings as AppStatus['settings'] };
         return status;
       case 'touch':
+      case 'page_ready':
+      case 'answer_consent':
+        return null;
+      case 'consent_grants':
+        return {
+          grants: [
+            {
+              id: '0a3c6f1e-3d1b-4c55-9a57-6f0f1d1c2b3a',
+              executable: '/usr/bin/terraform',
+              item_id: items[0]?.id ?? 'none',
+              item_name: items[0]?.name ?? 'stripe',
+              decision: 'always',
+              created_at: Date.now() - 3 * DAY,
+            },
+          ],
+        };
+      case 'revoke_consent':
         return null;
       case 'enable_quick_unlock':
         status = { ...status, quick_unlock_until: Date.now() + Number(args.days) * DAY };

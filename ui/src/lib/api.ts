@@ -4,6 +4,9 @@
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type {
   AppStatus,
+  ConsentGrants,
+  Decision,
+  Grant,
   DeleteReceipt,
   ImportFormat,
   ImportReport,
@@ -78,6 +81,7 @@ export const api = {
     call<ImportReport>('import_items', { format, contents }),
   updateSettings: (settings: Settings) => call<AppStatus>('update_settings', { settings }),
   touch: () => call<null>('touch'),
+  pageReady: () => call<null>('page_ready'),
   enableQuickUnlock: (password: string, days: number) =>
     call<AppStatus>('enable_quick_unlock', { password, days }),
   disableQuickUnlock: () => call<AppStatus>('disable_quick_unlock'),
@@ -85,4 +89,7 @@ export const api = {
   enableDeviceSecret: (password: string, confirmation: string) =>
     call<AppStatus>('enable_device_secret', { password, confirmation }),
   disableDeviceSecret: (password: string) => call<AppStatus>('disable_device_secret', { password }),
+  answerConsent: (id: number, decision: Decision | null) => call<null>('answer_consent', { id, decision }),
+  consentGrants: () => call<ConsentGrants>('consent_grants'),
+  revokeConsent: (id: string) => call<Grant>('revoke_consent', { id }),
 };

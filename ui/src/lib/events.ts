@@ -1,10 +1,12 @@
 // The backend's events. Each subscribe function resolves to an unsubscribe.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { ImportProgress, ItemsSnapshot, VaultLockedPayload } from './types';
+import type { ConsentQuestion, ImportProgress, ItemsSnapshot, VaultLockedPayload } from './types';
 
 export const EVENT_VAULT_LOCKED = 'vault-locked';
 export const EVENT_ITEMS_CHANGED = 'items-changed';
 export const EVENT_IMPORT_PROGRESS = 'import-progress';
+export const EVENT_VAULT_UNLOCKED = 'vault-unlocked';
+export const EVENT_CONSENT_REQUESTED = 'consent-requested';
 
 export function onVaultLocked(handler: (p: VaultLockedPayload) => void): Promise<UnlistenFn> {
   return listen<VaultLockedPayload>(EVENT_VAULT_LOCKED, (e) => handler(e.payload));
@@ -16,4 +18,14 @@ export function onItemsChanged(handler: (p: ItemsSnapshot) => void): Promise<Unl
 
 export function onImportProgress(handler: (p: ImportProgress) => void): Promise<UnlistenFn> {
   return listen<ImportProgress>(EVENT_IMPORT_PROGRESS, (e) => handler(e.payload));
+}
+
+/** `tessera unlock` unlocked the vault this window shows. */
+export function onVaultUnlocked(handler: () => void): Promise<UnlistenFn> {
+  return listen(EVENT_VAULT_UNLOCKED, () => handler());
+}
+
+/** A program asked the agent for secrets it has no decision for. */
+export function onConsentRequested(handler: (q: ConsentQuestion) => void): Promise<UnlistenFn> {
+  return listen<ConsentQuestion>(EVENT_CONSENT_REQUESTED, (e) => handler(e.payload));
 }

@@ -1,9 +1,15 @@
 // One import point for the IPC types; the files in ./bindings are generated
 // by ts-rs on the Rust side and must not be edited by hand.
+export type { AgentInfo } from './bindings/AgentInfo';
+export type { AgentState } from './bindings/AgentState';
 export type { AppStatus } from './bindings/AppStatus';
+export type { ConsentGrants } from './bindings/ConsentGrants';
+export type { ConsentQuestion } from './bindings/ConsentQuestion';
+export type { Decision } from './bindings/Decision';
 export type { DeleteReceipt } from './bindings/DeleteReceipt';
 export type { ErrorPayload } from './bindings/ErrorPayload';
 export type { FieldView } from './bindings/FieldView';
+export type { Grant } from './bindings/Grant';
 export type { ImportFormat } from './bindings/ImportFormat';
 export type { ImportProgress } from './bindings/ImportProgress';
 export type { ImportReport } from './bindings/ImportReport';
@@ -24,4 +30,4 @@ export type { Strength } from './bindings/Strength';
 export type { VersionView } from './bindings/VersionView';
 
 /** Payload of the "vault-locked" event. */
-export type VaultLockedPayload = { reason: 'idle' | 'user' };
+export type VaultLockedPayload = { reason: 'idle' | 'user' | 'agent' };

@@ -37,6 +37,7 @@ export const en = {
   'strength.none': 'Not rated yet',
 
   // ---- lock screen ----
+  'lock.locked_agent': 'Locked from the command line.',
   'lock.locked_idle': 'Locked after a while without activity.',
   'lock.no_keyring': 'No system keyring: quick unlock is unavailable; your password still works.',
   'lock.password': 'Master password',
@@ -47,6 +48,7 @@ export const en = {
   'lock.unlocking': 'Unlocking…',
 
   // ---- vault ----
+  'vault.access': 'Access',
   'vault.add': 'Add',
   'vault.add_first': 'Add your first key',
   'vault.clear_search': 'Clear search and filters',
@@ -199,6 +201,37 @@ export const en = {
   'import.starting': 'Starting…',
   'import.submit': 'Import',
   'import.title': 'Import items',
+
+  // ---- consent question (a program asks the agent) ----
+  'consent.always': 'Always allow',
+  'consent.deny': 'Deny',
+  'consent.explain':
+    'Allow once answers this request only; for this session lasts until the vault locks; always and deny are kept until you revoke them under Access.',
+  'consent.intro': 'It asks for the secrets of:',
+  'consent.once': 'Allow once',
+  'consent.program': 'Program:',
+  'consent.session': 'Allow for this session',
+  'consent.title': '{program} wants secrets from your vault',
+
+  // ---- access (stored consent decisions) ----
+  'access.actions': 'Actions',
+  'access.agent_elsewhere': 'The command line reaches this vault through a separate tessera agent ({socket}).',
+  'access.agent_serving':
+    'While Tessera is open and unlocked, tessera get, run and inject use this window’s vault, and ask you here ({socket}).',
+  'access.agent_starting': 'Starting the agent…',
+  'access.agent_unavailable': 'The command line cannot use this window’s vault: {detail}',
+  'access.allowed': 'Always allowed',
+  'access.decision': 'Decision',
+  'access.denied': 'Denied',
+  'access.empty_text': 'When you answer “Always allow” or “Deny” to a program, the decision is listed here.',
+  'access.empty_title': 'No program has a lasting decision',
+  'access.item': 'Item',
+  'access.program': 'Program',
+  'access.revoke': 'Revoke',
+  'access.revoke_label': 'Revoke the decision for {program} reading {item}',
+  'access.revoked': '{program} will be asked again before it reads {item}.',
+  'access.since': 'Since',
+  'access.title': 'Program access',
 
   // ---- settings ----
   'settings.auto_lock': 'Lock after (minutes)',

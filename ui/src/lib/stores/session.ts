@@ -3,6 +3,7 @@ import { api } from '../api';
 import { pinger } from '../idle';
 import type { AppStatus, VaultLockedPayload } from '../types';
 import { app } from './app.svelte';
+import { consent } from './consent.svelte';
 import { importer } from './importer.svelte';
 import { recovery } from './recovery.svelte';
 import { toasts } from './toasts.svelte';
@@ -15,6 +16,7 @@ export function clearVaultState(reason: VaultLockedPayload['reason']): void {
   ui.close();
   importer.reset();
   recovery.clear();
+  consent.reset();
   toasts.clear();
   pinger.reset();
   app.markLocked(reason);
@@ -43,6 +45,7 @@ export function resetStores(): void {
   ui.close();
   importer.reset();
   recovery.clear();
+  consent.reset();
   toasts.clear();
   pinger.reset();
   app.reset();

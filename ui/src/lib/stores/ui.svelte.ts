@@ -1,5 +1,5 @@
-// Which vault-level dialog is open (add, import, settings).
-export type VaultDialog = 'add' | 'import' | 'settings' | null;
+// Which vault-level dialog is open (add, import, settings, access, health).
+export type VaultDialog = 'add' | 'import' | 'settings' | 'access' | 'health' | null;
 
 class UiStore {
   dialog = $state<VaultDialog>(null);

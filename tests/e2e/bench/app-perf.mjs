@@ -1,0 +1,167 @@
+// The desktop app's performance targets, measured on the release build in
+// the same session the end-to-end tests use (Xvfb, D-Bus, tauri-driver):
+//
+//   1. cold start to an interactive lock screen (hyperfine over a build
+//      that exits when its first screen is painted: TESSERA_EXIT_WHEN_READY);
+//   2. search keystroke to updated list with 10,000 items;
+//   3. idle memory of all the app's processes with 10,000 items unlocked;
+//   4. the release binaries' sizes.
+//
+// Run by scripts/bench/app.sh, which builds the release binaries and stages
+// them; prints a summary and writes it as JSON to $BENCH_OUT.
+import { execFile } from 'node:child_process';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { APP, CLI, byTestId, cli, closeApp, launchApp, screenshot, shown, tempDir, appPids } from '../lib/harness.mjs';
+
+const run = promisify(execFile);
+const N = Number(process.env.BENCH_ITEMS ?? 10_000);
+const PASSWORD = 'bench password for the app';
+const out = {};
+
+function stats(samples) {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
+  return { n: s.length, median: at(0.5), p95: at(0.95), min: s[0], max: s[s.length - 1] };
+}
+
+async function makeVault(dir) {
+  const vault = join(dir, 'vault.db');
+  const pwfile = join(dir, 'password');
+  await writeFile(pwfile, PASSWORD, { mode: 0o600 });
+  let env = '';
+  for (let i = 1; i <= N; i++) {
+    env += `KEY_${String(i).padStart(6, '0')}=sk_live_${(i * 2654435761).toString(16).padStart(12, '0')}\n`;
+  }
+  await writeFile(join(dir, 'items.env'), env, { mode: 0o600 });
+  await cli(['--vault', vault, '--password-file', pwfile, 'init',
+    '--kdf-memory-mib', '19', '--kdf-iterations', '2', '--kdf-parallelism', '1']);
+  await cli(['--vault', vault, '--password-file', pwfile, 'import', 'dotenv', join(dir, 'items.env')]);
+  return vault;
+}
+
+async function coldStart(vault, dir) {
+  const json = join(dir, 'cold.json');
+  // env(1) sets the variables and execs the app: no shell in the timing.
+  await run('hyperfine', [
+    '--warmup', '3', '--runs', process.env.BENCH_RUNS ?? '30', '-N', '--export-json', json,
+    `env TESSERA_VAULT=${vault} TESSERA_EXIT_WHEN_READY=1 ${APP}`,
+  ], { maxBuffer: 1 << 24 });
+  const r = JSON.parse(await readFile(json, 'utf8')).results[0];
+  const ms = (x) => Math.round(x * 1000 * 10) / 10;
+  out.cold_start_ms = { mean: ms(r.mean), stddev: ms(r.stddev), median: ms(r.median), min: ms(r.min), max: ms(r.max), runs: r.times.length };
+}
+
+/**
+ * One keystroke: the search box gets its new text and an input event, as
+ * typing does; done when the list shows the matching rows and a frame has
+ * been painted after that.
+ */
+async function keystroke(browser, text) {
+  return browser.execute(async (text) => {
+    const input = document.querySelector('[data-testid="search"]');
+    const first = () => document.querySelector('[data-testid="item-row"]')?.getAttribute('data-name') ?? '';
+    const t0 = performance.now();
+    input.value = text;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((resolve, reject) => {
+      const deadline = t0 + 5000;
+      const check = () => {
+        if (first().includes(text)) requestAnimationFrame(() => resolve());
+        else if (performance.now() > deadline) reject(new Error(`no rows for ${text}`));
+        else requestAnimationFrame(check);
+      };
+      check();
+    });
+    return performance.now() - t0;
+  }, text);
+}
+
+/** The app's pid and every process below it (WebKit's web and network processes). */
+async function processTree(root) {
+  const parents = new Map();
+  for (const e of await readdir('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = await readFile(`/proc/${e}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(e), ppid);
+    } catch {
+      // Gone.
+    }
+  }
+  const tree = [root];
+  for (let i = 0; i < tree.length; i++) {
+    for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  }
+  return tree;
+}
+
+async function memory(pid) {
+  let rssKiB = 0;
+  let pssKiB = 0;
+  const procs = [];
+  for (const p of await processTree(pid)) {
+    try {
+      const status = await readFile(`/proc/${p}/status`, 'utf8');
+      const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      const name = /Name:\s+(\S+)/.exec(status)?.[1] ?? '?';
+      const rollup = await readFile(`/proc/${p}/smaps_rollup`, 'utf8');
+      const pss = Number(/Pss:\s+(\d+)/.exec(rollup)?.[1] ?? 0);
+      rssKiB += rss;
+      pssKiB += pss;
+      procs.push({ pid: p, name, rss_mib: Math.round(rss / 102.4) / 10 });
+    } catch {
+      // Gone.
+    }
+  }
+  return { rss_mib: Math.round(rssKiB / 102.4) / 10, pss_mib: Math.round(pssKiB / 102.4) / 10, processes: procs };
+}
+
+async function sizes() {
+  const size = async (p) => Math.round(((await stat(p)).size / 1048576) * 10) / 10;
+  out.binary_mib = { app: await size(APP), cli: await size(CLI) };
+  for (const [name, path] of [['app', APP], ['cli', CLI]]) {
+    const stripped = `${path}.stripped`;
+    await run('strip', ['-o', stripped, path]);
+    out.binary_mib[`${name}_stripped`] = await size(stripped);
+  }
+}
+
+const tmp = await tempDir('bench');
+let browser = null;
+try {
+  const started = Date.now();
+  const vault = await makeVault(tmp.dir);
+  console.log(`vault of ${N} items made in ${Date.now() - started} ms`);
+  await coldStart(vault, tmp.dir);
+  console.log('cold start', out.cold_start_ms);
+
+  browser = await launchApp({ TESSERA_VAULT: vault });
+  await (await shown(browser, 'unlock-password')).setValue(PASSWORD);
+  await browser.keys('Enter');
+  await shown(browser, 'vault');
+  await browser.waitUntil(async () => (await browser.$$(byTestId('item-row'))).length > 5, { timeout: 30_000 });
+  // Warm up (first search compiles code paths), then 40 keystrokes whose
+  // results all differ: KEY_0010 .. KEY_0049 match 100 items each.
+  for (const q of ['KEY_0001', 'KEY_0002', 'KEY_0003']) await keystroke(browser, q);
+  const samples = [];
+  for (let i = 10; i < 50; i++) samples.push(await keystroke(browser, `KEY_00${i}`));
+  out.keystroke_ms = Object.fromEntries(Object.entries(stats(samples)).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+  console.log('keystroke', out.keystroke_ms);
+  // Back to the whole list, then idle.
+  await keystroke(browser, 'KEY_');
+  await screenshot(browser, 'bench-10k-list.png');
+  await sleep(Number(process.env.BENCH_IDLE_MS ?? 15_000));
+  const [pid] = await appPids(vault);
+  out.idle_memory = await memory(pid);
+  console.log('idle memory', out.idle_memory);
+  await sizes();
+  console.log('binaries (MiB)', out.binary_mib);
+  if (process.env.BENCH_OUT) await writeFile(process.env.BENCH_OUT, JSON.stringify(out, null, 2));
+} finally {
+  await closeApp(browser);
+  await tmp.cleanup();
+}
