@@ -36,11 +36,12 @@ if ! git diff --quiet -- ui/src/lib/bindings || [ -n "$(git ls-files --others --
   exit 1
 fi
 
-echo "==> OS keyring against a real Secret Service (gnome-keyring in a private D-Bus session)"
+echo "==> OS keyring against a real Secret Service (gnome-keyring in a private D-Bus session); desktop notifications on the same bus"
 # --workspace, not -p tessera-core: cargo accepts the app's feature only
 # when the app package is selected, and the same features keep the build warm.
 dbus-run-session -- sh -c 'printf tessera-test | gnome-keyring-daemon --components=secrets --unlock >/dev/null &&
-  TESSERA_REAL_KEYRING=1 cargo test --locked "$@" --workspace --test device real_secret_service -- --exact' \
+  TESSERA_REAL_KEYRING=1 cargo test --locked "$@" --workspace --test device real_secret_service -- --exact &&
+  TESSERA_REAL_DBUS=1 cargo test --locked "$@" --workspace --lib notify::tests::a_notification_reaches_the_session_bus -- --exact' \
   sh "${features[@]}"
 
 echo "==> end-to-end: the real app under Xvfb, tauri-driver and WebKitWebDriver"

@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "answer_consent",
     "consent_grants",
     "revoke_consent",
+    "health_report",
 ];
 
 fn main() {

@@ -232,6 +232,7 @@ mod export_core_types {
         tessera_core::strength::Strength::export_all(&cfg).unwrap();
         tessera_core::device::RecoveryKit::export_all(&cfg).unwrap();
         tessera_core::transfer::ImportReport::export_all(&cfg).unwrap();
+        tessera_core::health::HealthReport::export_all(&cfg).unwrap();
     }
 }
 

@@ -8,6 +8,8 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod ipc;
+#[cfg(target_os = "linux")]
+pub mod notify;
 pub mod state;
 
 #[cfg(test)]
@@ -61,6 +63,7 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
         commands::consent::answer_consent,
         commands::consent::consent_grants,
         commands::consent::revoke_consent,
+        commands::health::health_report,
     ])
 }
 
@@ -103,6 +106,44 @@ async fn watch<R: tauri::Runtime>(app: AppHandle<R>) {
             if let Ok(s) = commands::items::snapshot(&mut session) {
                 let _ = tauri::Emitter::emit(&app, "items-changed", s);
             }
+        }
+        // Health: after every change, and once a minute as time passes.
+        let now = state::now_ms();
+        if session.health_revision != session.revision || now - session.health_at >= 60_000 {
+            session.health_revision = session.revision;
+            session.health_at = now;
+            let Some(vault) = session.vault.as_mut() else {
+                continue;
+            };
+            let Ok(report) = vault
+                .health(&tessera_core::health::HealthSettings::default())
+                .await
+            else {
+                continue;
+            };
+            drop(session);
+            announce(&app, &report);
+        }
+    }
+}
+
+/// Tells the window how many items are due (its badge), and the desktop
+/// about items that became due since the last check.
+fn announce<R: tauri::Runtime>(app: &AppHandle<R>, report: &tessera_core::health::HealthReport) {
+    let _ = tauri::Emitter::emit(app, "health-changed", report);
+    #[cfg(target_os = "linux")]
+    {
+        let due = notify::due_items(report);
+        let fresh = match app.state::<AppState>().announced.lock() {
+            Ok(mut a) => a.newly_due(&due),
+            Err(_) => return,
+        };
+        if !fresh.is_empty() {
+            let (summary, body) = notify::message(&fresh);
+            tauri::async_runtime::spawn(async move {
+                // No notification server: the badge in the window remains.
+                let _ = notify::send(&summary, &body).await;
+            });
         }
     }
 }

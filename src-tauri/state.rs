@@ -27,6 +27,9 @@ pub struct AppState {
     pub questions: Questions,
     /// Whether this app serves the agent socket.
     pub agent: std::sync::Mutex<AgentInfo>,
+    /// Items a desktop notification has announced as due.
+    #[cfg(target_os = "linux")]
+    pub announced: std::sync::Mutex<crate::notify::Announced>,
 }
 
 /// Everything here is dropped (and zeroized) when the vault locks.
@@ -42,6 +45,9 @@ pub struct Session {
     pub pending_device_secret: Option<SecretKey>,
     /// Deleted items kept for undo, with the deadline.
     pub deleted: HashMap<String, (ImportedItem, i64)>,
+    /// The revision and time (ms) of the last health check.
+    pub health_revision: u64,
+    pub health_at: i64,
 }
 
 impl Session {
@@ -66,6 +72,8 @@ impl AppState {
             idle_override_secs,
             questions: Questions::default(),
             agent: std::sync::Mutex::new(AgentInfo::starting()),
+            #[cfg(target_os = "linux")]
+            announced: Default::default(),
         }
     }
 

@@ -1,3 +1,4 @@
 pub mod consent;
+pub mod health;
 pub mod items;
 pub mod session;

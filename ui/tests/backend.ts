@@ -6,6 +6,7 @@ import { waitFor } from '@testing-library/svelte';
 import type {
   AppStatus,
   Grant,
+  HealthReport,
   ErrorPayload,
   ItemDetail,
   ItemsSnapshot,
@@ -82,6 +83,7 @@ export class FakeBackend {
   revision = 1;
   deleted = new Map<string, ItemSummary>();
   grants: Grant[] = [];
+  health: HealthReport = { items: [], checked: 0, critical: 0, warning: 0, notice: 0 };
   overrides: Record<string, Handler> = {};
 
   constructor(opts: { status?: Partial<AppStatus>; items?: ItemSummary[] } = {}) {
@@ -183,6 +185,8 @@ export class FakeBackend {
       case 'touch':
       case 'page_ready':
         return null;
+      case 'health_report':
+        return this.health;
       case 'consent_grants':
         return { grants: this.grants };
       case 'revoke_consent':

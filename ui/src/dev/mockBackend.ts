@@ -204,6 +204,32 @@ mockIPC(
       case 'page_ready':
       case 'answer_consent':
         return null;
+      case 'health_report': {
+        const now = Date.now();
+        const first = items[0];
+        const report = {
+          items: first
+            ? [
+                {
+                  id: first.id,
+                  name: first.name,
+                  kind: first.kind,
+                  service: first.service,
+                  rotate_url: 'https://dashboard.example.com/apikeys',
+                  findings: [
+                    { problem: 'rotation_overdue', due_at: now - 3 * DAY, severity: 'critical', action: '' },
+                    { problem: 'weak', score: 1, severity: 'warning', action: '' },
+                  ],
+                },
+              ]
+            : [],
+          checked: items.length,
+          critical: first ? 1 : 0,
+          warning: first ? 1 : 0,
+          notice: 0,
+        };
+        return report;
+      }
       case 'consent_grants':
         return {
           grants: [

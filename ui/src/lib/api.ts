@@ -7,6 +7,7 @@ import type {
   ConsentGrants,
   Decision,
   Grant,
+  HealthReport,
   DeleteReceipt,
   ImportFormat,
   ImportReport,
@@ -90,6 +91,7 @@ export const api = {
     call<AppStatus>('enable_device_secret', { password, confirmation }),
   disableDeviceSecret: (password: string) => call<AppStatus>('disable_device_secret', { password }),
   answerConsent: (id: number, decision: Decision | null) => call<null>('answer_consent', { id, decision }),
+  healthReport: () => call<HealthReport>('health_report'),
   consentGrants: () => call<ConsentGrants>('consent_grants'),
   revokeConsent: (id: string) => call<Grant>('revoke_consent', { id }),
 };

@@ -1,12 +1,13 @@
 // The backend's events. Each subscribe function resolves to an unsubscribe.
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
-import type { ConsentQuestion, ImportProgress, ItemsSnapshot, VaultLockedPayload } from './types';
+import type { ConsentQuestion, HealthReport, ImportProgress, ItemsSnapshot, VaultLockedPayload } from './types';
 
 export const EVENT_VAULT_LOCKED = 'vault-locked';
 export const EVENT_ITEMS_CHANGED = 'items-changed';
 export const EVENT_IMPORT_PROGRESS = 'import-progress';
 export const EVENT_VAULT_UNLOCKED = 'vault-unlocked';
 export const EVENT_CONSENT_REQUESTED = 'consent-requested';
+export const EVENT_HEALTH_CHANGED = 'health-changed';
 
 export function onVaultLocked(handler: (p: VaultLockedPayload) => void): Promise<UnlistenFn> {
   return listen<VaultLockedPayload>(EVENT_VAULT_LOCKED, (e) => handler(e.payload));
@@ -28,4 +29,9 @@ export function onVaultUnlocked(handler: () => void): Promise<UnlistenFn> {
 /** A program asked the agent for secrets it has no decision for. */
 export function onConsentRequested(handler: (q: ConsentQuestion) => void): Promise<UnlistenFn> {
   return listen<ConsentQuestion>(EVENT_CONSENT_REQUESTED, (e) => handler(e.payload));
+}
+
+/** A fresh health report (after a change, and once a minute). */
+export function onHealthChanged(handler: (r: HealthReport) => void): Promise<UnlistenFn> {
+  return listen<HealthReport>(EVENT_HEALTH_CHANGED, (e) => handler(e.payload));
 }

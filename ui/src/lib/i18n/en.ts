@@ -50,6 +50,8 @@ export const en = {
   // ---- vault ----
   'vault.access': 'Access',
   'vault.add': 'Add',
+  'vault.health': 'Health',
+  'vault.health_due': 'Health: {count} items need attention',
   'vault.add_first': 'Add your first key',
   'vault.clear_search': 'Clear search and filters',
   'vault.count': '{count} of {total}',
@@ -107,6 +109,11 @@ export const en = {
   'field.url': 'URL',
   'field.username': 'Username',
 
+  'field.rotate_url': 'Rotate it at',
+  'field.rotation': 'Rotation',
+  'field.status': 'Status',
+  'field.value_set': 'Value set',
+
   // ---- item view ----
   'detail.close': 'Close item',
   'detail.copy': 'Copy',
@@ -124,6 +131,11 @@ export const en = {
     'The desktop app does not show the value of this kind of item yet; use the tessera command.',
   'detail.value': 'Value',
   'detail.value_hidden': 'hidden',
+
+  'detail.grace': 'old value kept {days} days after a rotation',
+  'detail.needs_reauth': 'The service refused the refresh token: sign in again and store the new tokens.',
+  'detail.rotate_every': 'every {days} days',
+  'detail.version': 'version {version}',
 
   // ---- value history ----
   'history.current_since': 'Current, since {date}',
@@ -232,6 +244,31 @@ export const en = {
   'access.revoked': '{program} will be asked again before it reads {item}.',
   'access.since': 'Since',
   'access.title': 'Program access',
+
+  // ---- health ----
+  'health.all_good_text': 'All {count} items are in date, rotated on time, unique and strong.',
+  'health.all_good_title': 'Nothing needs attention',
+  'health.at_url': '(at {url})',
+  'health.do_move_clients': 'Move every client to the new value before {date}.',
+  'health.do_reauth': 'Sign in at the service again and store the new tokens.',
+  'health.do_rotate_generated': 'Rotate it here, then update the service.',
+  'health.do_rotate_manual': 'Get a new value from the service, then record it with Rotate.',
+  'health.expired': 'Expired on {date}',
+  'health.expiring': 'Expires on {date}',
+  'health.in_grace': 'The previous value still works until {date}',
+  'health.needs_reauth': 'The service refused the refresh token',
+  'health.never_rotated': 'Never rotated since {date}',
+  'health.open': 'Open',
+  'health.open_label': 'Open {name}',
+  'health.rotation_due': 'Due for rotation on {date}',
+  'health.rotation_overdue': 'Rotation overdue since {date}',
+  'health.severity.critical': 'Now',
+  'health.severity.notice': 'Note',
+  'health.severity.warning': 'Soon',
+  'health.shared_value': 'Same value as {names}',
+  'health.summary': '{checked} items checked: {critical} need action now, {warning} soon, {notice} worth a look.',
+  'health.title': 'Health',
+  'health.weak': 'Weak value (strength {score} of 4)',
 
   // ---- settings ----
   'settings.auto_lock': 'Lock after (minutes)',

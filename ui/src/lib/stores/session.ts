@@ -4,6 +4,7 @@ import { pinger } from '../idle';
 import type { AppStatus, VaultLockedPayload } from '../types';
 import { app } from './app.svelte';
 import { consent } from './consent.svelte';
+import { health } from './health.svelte';
 import { importer } from './importer.svelte';
 import { recovery } from './recovery.svelte';
 import { toasts } from './toasts.svelte';
@@ -17,6 +18,7 @@ export function clearVaultState(reason: VaultLockedPayload['reason']): void {
   importer.reset();
   recovery.clear();
   consent.reset();
+  health.reset();
   toasts.clear();
   pinger.reset();
   app.markLocked(reason);
@@ -46,6 +48,7 @@ export function resetStores(): void {
   importer.reset();
   recovery.clear();
   consent.reset();
+  health.reset();
   toasts.clear();
   pinger.reset();
   app.reset();
