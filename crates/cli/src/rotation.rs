@@ -3,7 +3,7 @@
 use crate::output::{self, outln, print_json, summary_json, table};
 use crate::{GeneratorArgs, PolicyArgs, RotateSource};
 use serde_json::json;
-use tessera_core::health::{HealthReport, HealthSettings, Problem, Severity};
+use tessera_core::health::{Action, Finding, HealthReport, HealthSettings, ItemHealth, Problem, Severity};
 use tessera_core::oauth::{HttpOptions, OAuthConfig};
 use tessera_core::rotation::{Generator, RotationPolicy};
 use tessera_core::{Error, ItemEdit, Result, Rotation, Vault, Zeroizing};
@@ -243,6 +243,57 @@ fn describe(p: &Problem) -> String {
     }
 }
 
+/// A name as the shell reads it, quoted only when it needs to be.
+fn quote(name: &str) -> String {
+    if name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-_./@".contains(c))
+    {
+        name.to_owned()
+    } else {
+        format!("'{}'", name.replace('\'', r"'\''"))
+    }
+}
+
+/// What to do about a finding, in one sentence that names the command.
+fn advice(item: &ItemHealth, f: &Finding) -> String {
+    let name = quote(&item.name);
+    let at_service = item
+        .rotate_url
+        .as_deref()
+        .map(|u| format!(" at {u}"))
+        .unwrap_or_default();
+    let why = match f.problem {
+        Problem::Expired { .. } => "Expired; replace it",
+        Problem::Expiring { .. } => "Expires soon; replace it before then",
+        Problem::RotationOverdue { .. } => "Overdue for rotation; rotate it",
+        Problem::RotationDue { .. } => "Due for rotation soon; rotate it",
+        Problem::NeverRotated { .. } => "Never rotated",
+        Problem::SharedValue { .. } => "The same value is in other items; give each its own",
+        Problem::Weak { .. } => "Easy to guess",
+        Problem::InGrace { .. } => "The previous value still works during the grace period",
+        Problem::NeedsReauth => "The token endpoint refused the refresh token",
+    };
+    match f.action {
+        Action::Rotate => format!("{why}: `tessera rotate {name}`, then update the service{at_service}"),
+        Action::ReplaceAtService => format!(
+            "{why}: issue a new value at the service{at_service}, then `tessera rotate {name} --value-stdin`"
+        ),
+        Action::Strengthen => {
+            format!("{why}; rotate it to a generated value: `tessera rotate {name} --generate`")
+        }
+        Action::SetPolicy => {
+            format!("{why}; rotate it, or give it a policy: `tessera policy {name} --max-age DAYS`")
+        }
+        Action::RevokePrevious => format!(
+            "{why}; revoke it at the service{at_service} once every client uses the new one"
+        ),
+        Action::Reauthorize => format!(
+            "{why}; sign in to the service{at_service} again and store the new tokens (`tessera rotate {name} --value-stdin --refresh-token-file FILE`)"
+        ),
+    }
+}
+
 fn severity(s: Severity) -> &'static str {
     match s {
         Severity::Critical => "critical",
@@ -279,7 +330,7 @@ pub async fn status(vault: &mut Vault, never_rotated_days: u32, json: bool) -> R
     outln!("What to do:")?;
     for item in &report.items {
         for f in &item.findings {
-            outln!("  {}: {}", item.name, f.action)?;
+            outln!("  {}: {}", item.name, advice(item, f))?;
         }
     }
     outln!("")?;

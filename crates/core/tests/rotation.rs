@@ -6,7 +6,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use std::path::{Path, PathBuf};
 use tessera_core::crypto::KdfParams;
-use tessera_core::health::{HealthReport, HealthSettings, Problem, Severity, DAY_MS};
+use tessera_core::health::{Action, HealthReport, HealthSettings, Problem, Severity, DAY_MS};
 use tessera_core::rotation::{Alphabet, Generator, RotationPolicy};
 use tessera_core::transfer::{ImportedItem, ImportedValue, Parsed};
 use tessera_core::{
@@ -381,16 +381,28 @@ async fn the_health_scan_on_a_vault_with_known_dates() {
         report.items.last().unwrap().findings[0].severity,
         Severity::Notice
     );
-    // Every finding says what to do, naming the item.
-    for i in &report.items {
-        for f in &i.findings {
-            assert!(!f.action.is_empty());
-        }
+    // Every finding says what to do, as data the CLI and the UI put into words.
+    let action = |name: &str| {
+        let i = report.items.iter().find(|i| i.name == name).unwrap();
+        i.findings.iter().map(|f| f.action).collect::<Vec<_>>()
+    };
+    // No generator in these policies: new values come from the service.
+    for name in [
+        "expired", "expiring", "overdue", "due-soon", "shared-a", "shared-b",
+    ] {
+        assert_eq!(action(name), [Action::ReplaceAtService], "{name}");
     }
-    let overdue = report.items.iter().find(|i| i.name == "overdue").unwrap();
-    assert!(
-        overdue.findings[0].action.contains("tessera rotate overdue"),
-        "{overdue:?}"
+    assert_eq!(action("old"), [Action::SetPolicy]);
+    assert_eq!(action("weak"), [Action::Strengthen]);
+    let json = serde_json::to_value(&report.items[0].findings[0]).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({
+            "problem": "expired",
+            "at": NOW - DAY_MS,
+            "severity": "critical",
+            "action": {"kind": "replace_at_service"},
+        })
     );
 
     // Rotating fixes it; the same scan after a reopen agrees.
