@@ -19,8 +19,8 @@ function report(ids: string[]): HealthReport {
         service: 'Stripe',
         rotate_url: 'https://dashboard.stripe.com/apikeys',
         findings: [
-          { problem: 'expired', at: now - DAY, severity: 'critical', action: 'ignored by the UI' },
-          { problem: 'shared_value', with: ['item-0001'], severity: 'warning', action: '' },
+          { problem: 'expired', at: now - DAY, severity: 'critical', action: { kind: 'replace_at_service' } },
+          { problem: 'shared_value', with: ['item-0001'], severity: 'warning', action: { kind: 'replace_at_service' } },
         ],
       },
       {
@@ -29,7 +29,7 @@ function report(ids: string[]): HealthReport {
         kind: 'api_key',
         service: null,
         rotate_url: null,
-        findings: [{ problem: 'never_rotated', since: now - 200 * DAY, severity: 'notice', action: '' }],
+        findings: [{ problem: 'never_rotated', since: now - 200 * DAY, severity: 'notice', action: { kind: 'set_policy' } }],
       },
     ],
     checked: 5,
@@ -58,7 +58,8 @@ describe('the health view', () => {
     expect(findings[0].textContent).toContain(t('health.expired', { date: formatDay(Date.now() - DAY) }));
     expect(findings[0].textContent).toContain('https://dashboard.stripe.com/apikeys');
     expect(findings[1].textContent).toContain(t('health.shared_value', { names: 'item-0001' }));
-    expect(dialog.textContent).not.toContain('ignored by the UI');
+    expect(findings[0].textContent).toContain(t('health.do_rotate_manual'));
+    expect(within(dialog).getAllByTestId('finding')[2].textContent).toContain(t('health.do_set_policy'));
 
     await fireEvent.click(within(first).getByTestId('health-open'));
     await waitFor(() => expect(screen.queryByTestId('health-dialog')).toBeNull());

@@ -217,8 +217,8 @@ mockIPC(
                   service: first.service,
                   rotate_url: 'https://dashboard.example.com/apikeys',
                   findings: [
-                    { problem: 'rotation_overdue', due_at: now - 3 * DAY, severity: 'critical', action: '' },
-                    { problem: 'weak', score: 1, severity: 'warning', action: '' },
+                    { problem: 'rotation_overdue', due_at: now - 3 * DAY, severity: 'critical', action: { kind: 'replace_at_service' } },
+                    { problem: 'weak', score: 1, severity: 'warning', action: { kind: 'strengthen' } },
                   ],
                 },
               ]
