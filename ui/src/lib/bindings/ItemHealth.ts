@@ -2,7 +2,11 @@
 import type { Finding } from "./Finding";
 import type { ItemKind } from "./ItemKind";
 
-export type ItemHealth = { id: string, name: string, kind: ItemKind, service: string | null, rotate_url: string | null, 
+export type ItemHealth = { id: string, name: string, kind: ItemKind, service: string | null, 
+/**
+ * Where the service issues new values, from the item's policy.
+ */
+rotate_url: string | null, 
 /**
  * Most severe first.
  */
