@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every check and test Tessera has, on a fresh Debian machine or a warm one:
 # installs what is missing, then the UI's type check, unit tests and build,
+# the accessibility checks (axe-core in Chromium),
 # formatting, lints, all Rust tests (core, CLI, app commands), the OS keyring
 # against a real Secret Service, the IPC bindings drift check, a compile
 # check of the benchmarks, and the end-to-end tests of the real app window.
@@ -19,6 +20,9 @@ features=(--features tessera-app/custom-protocol)
 
 echo "==> UI: install, type check, unit tests, build"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
+
+echo "==> UI accessibility: axe-core in Chromium on every screen and theme (built UI, mock backend)"
+(cd ui && npm run a11y)
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check

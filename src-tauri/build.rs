@@ -28,6 +28,18 @@ const COMMANDS: &[&str] = &[
     "rotate_item",
     "import_items",
     "page_ready",
+    "prefs_get",
+    "prefs_set",
+    "prefs_reset",
+    "prefs_export",
+    "prefs_import",
+    "appearance",
+    "profile_create",
+    "profile_switch",
+    "profile_rename",
+    "profile_delete",
+    "profile_filters",
+    "system_color_scheme",
 ];
 
 fn main() {

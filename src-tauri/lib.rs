@@ -7,6 +7,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod ipc;
+pub mod portal;
 pub mod state;
 
 #[cfg(test)]
@@ -57,6 +58,18 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
         commands::items::undo_delete,
         commands::items::rotate_item,
         commands::items::import_items,
+        commands::prefs::prefs_get,
+        commands::prefs::prefs_set,
+        commands::prefs::prefs_reset,
+        commands::prefs::prefs_export,
+        commands::prefs::prefs_import,
+        commands::prefs::appearance,
+        commands::prefs::profile_create,
+        commands::prefs::profile_switch,
+        commands::prefs::profile_rename,
+        commands::prefs::profile_delete,
+        commands::prefs::profile_filters,
+        commands::prefs::system_color_scheme,
     ])
 }
 
@@ -121,6 +134,7 @@ pub fn run() -> Result<(), String> {
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
             tauri::async_runtime::spawn(watch(app.handle().clone()));
+            portal::watch(app.handle().clone());
             Ok(())
         });
     build(builder, AppState::new(path, keychain))

@@ -1,2 +1,3 @@
 pub mod items;
+pub mod prefs;
 pub mod session;

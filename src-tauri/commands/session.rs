@@ -51,6 +51,7 @@ async fn status(state: &AppState, session: &Session) -> AppStatus {
 /// After an unlock: settings, index and the change watermark.
 async fn start_session(state: &AppState, session: &mut Session, mut vault: Vault) -> CmdResult<AppStatus> {
     session.settings = vault.settings().await?;
+    session.filters = vault.active_profile().await?.filters;
     vault.load_index().await?;
     session.data_version = vault.data_version().await?;
     session.vault = Some(vault);

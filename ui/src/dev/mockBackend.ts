@@ -4,6 +4,7 @@
 // "correct horse battery staple"; ?state=create|locked|unlocked picks the start.
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { FakePrefs } from './fakePrefs';
 import type {
   AppStatus,
   ItemInput,
@@ -53,6 +54,12 @@ let items: ItemSummary[] = Array.from({ length: count }, (_, i) => {
   };
 });
 const deleted = new Map<string, ItemSummary>();
+// ?theme=dark|light|high_contrast&lang=ar&size=125 start with that appearance.
+const prefs = new FakePrefs({
+  ...(params.get('theme') ? { theme: params.get('theme') as 'dark' } : {}),
+  ...(params.get('lang') ? { language: params.get('lang') as 'ar' } : {}),
+  ...(params.get('size') ? { text_size: Number(params.get('size')) } : {}),
+});
 
 function fail(code: string, message: string): never {
   throw { code, message };
@@ -72,6 +79,7 @@ function search(req: SearchRequest) {
   const text = req.text.toLowerCase();
   let found = items.filter(
     (i) =>
+      prefs.passes(i) &&
       (!text || `${i.name} ${i.service ?? ''} ${i.env_var ?? ''} ${i.tags.join(' ')}`.toLowerCase().includes(text)) &&
       (!req.kind || i.kind === req.kind) &&
       (!req.tag || i.tags.includes(req.tag)),
@@ -96,6 +104,21 @@ mockIPC(
   async (cmd, raw) => {
     const args = (raw ?? {}) as Record<string, unknown>;
     const byId = (id: unknown) => items.find((i) => i.id === id) ?? fail('item.not_found', 'no such item');
+    const pref = prefs.handle(cmd, args);
+    if (pref.handled) {
+      if (cmd.startsWith('prefs_') || cmd.startsWith('profile_')) {
+        const b = prefs.behaviour;
+        status = {
+          ...status,
+          settings: {
+            auto_lock_minutes: b.auto_lock_minutes,
+            clipboard_clear_seconds: b.clipboard_clear_seconds,
+            reveal_seconds: b.reveal_seconds,
+          },
+        };
+      }
+      return pref.value;
+    }
     switch (cmd) {
       case 'app_status':
         return status;

@@ -3,7 +3,10 @@
 // ApiError instead, whose `code` is the stable Tessera error code.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type {
+  Appearance,
   AppStatus,
+  Filters,
+  PrefsView,
   DeleteReceipt,
   ImportFormat,
   ImportReport,
@@ -85,4 +88,17 @@ export const api = {
   enableDeviceSecret: (password: string, confirmation: string) =>
     call<AppStatus>('enable_device_secret', { password, confirmation }),
   disableDeviceSecret: (password: string) => call<AppStatus>('disable_device_secret', { password }),
+  // Preferences and persona profiles.
+  prefsGet: () => call<PrefsView>('prefs_get'),
+  prefsSet: (key: string, value: string) => call<PrefsView>('prefs_set', { key, value }),
+  prefsReset: (target: string | null) => call<PrefsView>('prefs_reset', { target }),
+  prefsExport: () => call<string>('prefs_export'),
+  prefsImport: (contents: string) => call<PrefsView>('prefs_import', { contents }),
+  appearance: () => call<Appearance>('appearance'),
+  systemColorScheme: () => call<'light' | 'dark' | null>('system_color_scheme'),
+  profileCreate: (name: string) => call<PrefsView>('profile_create', { name }),
+  profileSwitch: (name: string) => call<PrefsView>('profile_switch', { name }),
+  profileRename: (name: string, newName: string) => call<PrefsView>('profile_rename', { name, newName }),
+  profileDelete: (name: string) => call<PrefsView>('profile_delete', { name }),
+  profileFilters: (name: string, filters: Filters) => call<PrefsView>('profile_filters', { name, filters }),
 };

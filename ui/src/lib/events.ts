@@ -5,6 +5,7 @@ import type { ImportProgress, ItemsSnapshot, VaultLockedPayload } from './types'
 export const EVENT_VAULT_LOCKED = 'vault-locked';
 export const EVENT_ITEMS_CHANGED = 'items-changed';
 export const EVENT_IMPORT_PROGRESS = 'import-progress';
+export const EVENT_COLOR_SCHEME = 'color-scheme-changed';
 
 export function onVaultLocked(handler: (p: VaultLockedPayload) => void): Promise<UnlistenFn> {
   return listen<VaultLockedPayload>(EVENT_VAULT_LOCKED, (e) => handler(e.payload));
@@ -16,4 +17,9 @@ export function onItemsChanged(handler: (p: ItemsSnapshot) => void): Promise<Unl
 
 export function onImportProgress(handler: (p: ImportProgress) => void): Promise<UnlistenFn> {
   return listen<ImportProgress>(EVENT_IMPORT_PROGRESS, (e) => handler(e.payload));
+}
+
+/** The desktop portal's colour scheme changed (Linux): 'dark', 'light' or null. */
+export function onColorScheme(handler: (p: 'light' | 'dark' | null) => void): Promise<UnlistenFn> {
+  return listen<'light' | 'dark' | null>(EVENT_COLOR_SCHEME, (e) => handler(e.payload));
 }

@@ -4,6 +4,7 @@ import { pinger } from '../idle';
 import type { AppStatus, VaultLockedPayload } from '../types';
 import { app } from './app.svelte';
 import { importer } from './importer.svelte';
+import { prefs } from './prefs.svelte';
 import { recovery } from './recovery.svelte';
 import { toasts } from './toasts.svelte';
 import { ui } from './ui.svelte';
@@ -17,6 +18,7 @@ export function clearVaultState(reason: VaultLockedPayload['reason']): void {
   recovery.clear();
   toasts.clear();
   pinger.reset();
+  prefs.lock();
   app.markLocked(reason);
 }
 
@@ -45,5 +47,6 @@ export function resetStores(): void {
   recovery.clear();
   toasts.clear();
   pinger.reset();
+  prefs.forget();
   app.reset();
 }
