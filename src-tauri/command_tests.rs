@@ -12,7 +12,7 @@ use tessera_core::keychain::Keychain;
 const PW: &str = "command test password";
 
 struct Harness {
-    _app: tauri::App<MockRuntime>,
+    app: tauri::App<MockRuntime>,
     window: WebviewWindow<MockRuntime>,
 }
 
@@ -25,7 +25,7 @@ fn harness(vault: &Path, keychain: Keychain) -> Harness {
     let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .unwrap();
-    Harness { _app: app, window }
+    Harness { app, window }
 }
 
 impl Harness {
@@ -581,4 +581,30 @@ fn profile_switch_10k_through_the_commands() {
         times[times.len() - 1]
     );
     assert!(median <= 100.0, "{median} ms");
+}
+
+#[test]
+fn system_sleep_locks_only_when_the_preference_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = unlocked_harness(dir.path());
+    let handle = h.app.handle().clone();
+    h.ok("prefs_set", json!({"key": "lock_on_sleep", "value": "false"}));
+    assert!(!tauri::async_runtime::block_on(crate::sleep::lock_for_sleep(
+        &handle
+    )));
+    assert_eq!(h.ok("app_status", json!({}))["unlocked"], true);
+    h.ok("prefs_set", json!({"key": "lock_on_sleep", "value": "true"}));
+    assert!(tauri::async_runtime::block_on(crate::sleep::lock_for_sleep(
+        &handle
+    )));
+    assert_eq!(h.ok("app_status", json!({}))["unlocked"], false);
+    // Locked already: nothing more to do.
+    assert!(!tauri::async_runtime::block_on(crate::sleep::lock_for_sleep(
+        &handle
+    )));
+    // The preference is read at unlock too.
+    h.ok("unlock", json!({"password": PW}));
+    assert!(tauri::async_runtime::block_on(crate::sleep::lock_for_sleep(
+        &handle
+    )));
 }

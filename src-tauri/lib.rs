@@ -8,6 +8,7 @@ pub mod error;
 pub mod events;
 pub mod ipc;
 pub mod portal;
+pub mod sleep;
 pub mod state;
 
 #[cfg(test)]
@@ -135,6 +136,7 @@ pub fn run() -> Result<(), String> {
         .setup(|app| {
             tauri::async_runtime::spawn(watch(app.handle().clone()));
             portal::watch(app.handle().clone());
+            sleep::watch(app.handle().clone());
             Ok(())
         });
     build(builder, AppState::new(path, keychain))

@@ -32,6 +32,8 @@ pub struct Session {
     pub settings: Settings,
     /// The active persona profile's standing filters, applied to the list.
     pub filters: Filters,
+    /// Lock when the system goes to sleep (a behaviour preference).
+    pub lock_on_sleep: bool,
     /// SQLite's data_version when we last read the index.
     pub data_version: i64,
     /// Bumped on every change to the set of items the UI shows.

@@ -45,6 +45,7 @@ async fn view(session: &mut Session) -> CmdResult<PrefsView> {
     let active = profiles.iter().find(|p| p.active).cloned();
     session.settings = tessera_core::prefs::Settings::from(&prefs.behaviour);
     session.filters = active.as_ref().map(|p| p.filters.clone()).unwrap_or_default();
+    session.lock_on_sleep = prefs.behaviour.lock_on_sleep;
     let entries = prefs
         .entries()
         .into_iter()

@@ -52,6 +52,7 @@ async fn status(state: &AppState, session: &Session) -> AppStatus {
 async fn start_session(state: &AppState, session: &mut Session, mut vault: Vault) -> CmdResult<AppStatus> {
     session.settings = vault.settings().await?;
     session.filters = vault.active_profile().await?.filters;
+    session.lock_on_sleep = vault.preferences().await?.behaviour.lock_on_sleep;
     vault.load_index().await?;
     session.data_version = vault.data_version().await?;
     session.vault = Some(vault);

@@ -77,6 +77,14 @@ export function msToDateInput(ms: number | null): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+/**
+ * Text of its own direction inside a message (a path in an Arabic
+ * sentence): Unicode first-strong isolates, so /tmp/x stays /tmp/x.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
+}
+
 /** "a, b ,, c" → ["a", "b", "c"], without duplicates, order kept. */
 export function parseList(text: string): string[] {
   const out: string[] = [];

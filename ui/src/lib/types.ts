@@ -33,4 +33,4 @@ export type { ProfileInfo } from './bindings/ProfileInfo';
 export type { Section } from './bindings/Section';
 
 /** Payload of the "vault-locked" event. */
-export type VaultLockedPayload = { reason: 'idle' | 'user' };
+export type VaultLockedPayload = { reason: 'idle' | 'user' | 'sleep' };

@@ -168,6 +168,54 @@ await page.waitForSelector('[data-testid="settings-dialog"] select');
 await axe(page, 'settings, Arabic', 'light');
 await closeDialog(page);
 
+// The pseudo-locale (accented, a third longer, in ⟦ ⟧): every visible
+// string comes from the catalogue, and none is cut off.
+async function pseudoCheck(name) {
+  const r = await page.evaluate(() => {
+    const foreign = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement;
+      const v = n.textContent.trim();
+      if (!v || !el || el.closest('[hidden], [aria-hidden="true"], .print-only, [data-testid="item-row"], .meta, .mono, code')) continue;
+      if (!el.checkClientRects?.() && el.getClientRects().length === 0) continue;
+      // The mock's data: item names, custom field names, the profile name.
+      const data = /^([a-z]+-(live|ci|staging)-\d+|account|webhook secret|Default)$/;
+      if (!/[⟦⟧]/.test(v) && /[A-Za-z]{3}/.test(v) && !data.test(v)) foreign.push(v);
+    }
+    const clipped = [];
+    for (const el of document.querySelectorAll('button, label, h1, h2, h3, legend, .badge, .notice, .help')) {
+      if (el.getClientRects().length === 0 || el.closest('[hidden], .visually-hidden')) continue;
+      const s = getComputedStyle(el);
+      const cuts = s.overflow !== 'visible' || s.textOverflow === 'ellipsis' || s.whiteSpace === 'nowrap';
+      if (cuts && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1)) clipped.push(el.textContent.trim().slice(0, 40));
+    }
+    return { foreign: [...new Set(foreign)].slice(0, 10), clipped: clipped.slice(0, 10) };
+  });
+  check(`pseudo-locale: no string outside the catalogue [${name}]`, r.foreign.length === 0, r.foreign.join(' | '));
+  check(`pseudo-locale: no string cut off [${name}]`, r.clipped.length === 0, r.clipped.join(' | '));
+}
+await open(page, 'state=locked&lang=en-XA');
+await page.waitForSelector('[data-testid="unlock-password"]');
+await pseudoCheck('lock screen');
+await open(page, 'state=create&lang=en-XA');
+await pseudoCheck('first run');
+await open(page, 'state=unlocked&lang=en-XA&items=8');
+await page.waitForSelector('[data-testid="item-row"]');
+await pseudoCheck('vault list');
+await click(page, '[data-testid="item-row"]');
+await page.waitForSelector('[data-testid="item-panel"]');
+await settle(page);
+await pseudoCheck('item view');
+await click(page, '[data-testid="settings"]');
+await page.waitForSelector('[data-testid="settings-dialog"] select');
+await pseudoCheck('settings');
+await closeDialog(page);
+await click(page, '[data-testid="add"]');
+await page.waitForSelector('[role="dialog"]');
+await pseudoCheck('add item');
+await closeDialog(page);
+
 // Keyboard: Tab moves through the controls with a visible focus ring.
 await open(page, 'state=unlocked&items=5');
 await page.waitForSelector('[data-testid="item-row"]');

@@ -35,6 +35,7 @@ export const ar: Record<MessageKey, string> = {
   'strength.none': 'لم تُقيَّم بعد',
 
   'lock.locked_idle': 'قُفلت بعد فترة دون نشاط.',
+  'lock.locked_sleep': 'قُفلت عند دخول الحاسوب في السكون.',
   'lock.no_keyring': 'لا توجد سلسلة مفاتيح للنظام: الفتح السريع غير متاح؛ كلمة مرورك ما زالت تعمل.',
   'lock.password': 'كلمة المرور الرئيسية',
   'lock.quick': 'فتح سريع',

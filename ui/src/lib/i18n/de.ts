@@ -34,6 +34,7 @@ export const de: Record<MessageKey, string> = {
   'strength.none': 'Noch nicht bewertet',
 
   'lock.locked_idle': 'Nach einer Weile ohne Aktivität gesperrt.',
+  'lock.locked_sleep': 'Gesperrt, als der Computer in den Ruhezustand ging.',
   'lock.no_keyring':
     'Kein Systemschlüsselbund: Schnell entsperren ist nicht verfügbar; Ihr Passwort funktioniert weiterhin.',
   'lock.password': 'Master-Passwort',

@@ -38,6 +38,7 @@ export const en = {
 
   // ---- lock screen ----
   'lock.locked_idle': 'Locked after a while without activity.',
+  'lock.locked_sleep': 'Locked when the computer went to sleep.',
   'lock.no_keyring': 'No system keyring: quick unlock is unavailable; your password still works.',
   'lock.password': 'Master password',
   'lock.quick': 'Quick unlock',

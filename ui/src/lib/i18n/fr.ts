@@ -35,6 +35,7 @@ export const fr: Record<MessageKey, string> = {
   'strength.none': 'Pas encore évalué',
 
   'lock.locked_idle': 'Verrouillé après un moment sans activité.',
+  'lock.locked_sleep': 'Verrouillé lors de la mise en veille de l’ordinateur.',
   'lock.no_keyring':
     'Pas de trousseau système : le déverrouillage rapide est indisponible ; votre mot de passe fonctionne toujours.',
   'lock.password': 'Mot de passe principal',
