@@ -87,6 +87,8 @@ export class FakeBackend {
   constructor(opts: { status?: Partial<AppStatus>; items?: ItemSummary[]; appearance?: Partial<Appearance> } = {}) {
     this.status = makeStatus(opts.status);
     this.prefs = new FakePrefs(opts.appearance);
+    // One source for the timings, as in the app: the behaviour section.
+    Object.assign(this.prefs.behaviour, this.status.settings);
     this.items = opts.items ?? [];
     mockIPC((cmd, args) => this.handle(cmd, (args ?? {}) as Args), { shouldMockEvents: true });
   }

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import { t } from '../src/lib/i18n';
+import { app } from '../src/lib/stores/app.svelte';
 import { recovery } from '../src/lib/stores/recovery.svelte';
 import { FakeBackend, makeItems, makeStatus } from './backend';
 import { render } from '@testing-library/svelte';
@@ -23,6 +24,14 @@ describe('settings', () => {
     const call = await backend.waitForCall('prefs_set');
     expect(call.args).toEqual({ key: 'behaviour.auto_lock_minutes', value: '15' });
     expect(backend.prefs.behaviour.auto_lock_minutes).toBe(15);
+  });
+
+  test('a new reveal timeout reaches the item view at once', async () => {
+    const { dialog } = await openSettings();
+    const input = within(dialog).getByLabelText(t('settings.reveal')) as HTMLInputElement;
+    await waitFor(() => expect(input.value).toBe('10'));
+    await fireEvent.change(input, { target: { value: '42' } });
+    await waitFor(() => expect(app.settings.reveal_seconds).toBe(42));
   });
 
   test('an out-of-range value shows input.invalid with the key and range, and nothing changes', async () => {

@@ -6,6 +6,7 @@ import { flushSync } from 'svelte';
 import { api, toApiError, type ApiError } from '../api';
 import { applyAppearance, DEFAULT_APPEARANCE, type SystemState } from '../appearance';
 import { onColorScheme } from '../events';
+import { app } from './app.svelte';
 import type { Appearance, PrefsView, ProfileInfo } from '../types';
 
 function media(query: string): MediaQueryList | null {
@@ -111,6 +112,25 @@ class PrefsStore {
 
   #setView(v: PrefsView): void {
     this.view = v;
+    // The session's timings (reveal, clipboard, auto-lock) are the
+    // behaviour section: keep the status the rest of the UI reads in step.
+    const b = v.prefs.behaviour;
+    const s = app.status;
+    if (s && app.unlocked) {
+      const settings = {
+        auto_lock_minutes: b.auto_lock_minutes,
+        clipboard_clear_seconds: b.clipboard_clear_seconds,
+        reveal_seconds: b.reveal_seconds,
+      };
+      const old = s.settings;
+      if (
+        old.auto_lock_minutes !== settings.auto_lock_minutes ||
+        old.clipboard_clear_seconds !== settings.clipboard_clear_seconds ||
+        old.reveal_seconds !== settings.reveal_seconds
+      ) {
+        app.status = { ...s, settings };
+      }
+    }
     this.#setAppearance(v.prefs.appearance);
   }
 
