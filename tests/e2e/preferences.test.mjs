@@ -2,7 +2,7 @@
 // settings screen, see each applied at once, restart the app and find them
 // kept (the lock screen is drawn in them before unlock); a persona profile
 // switch narrows the list. Screenshots of each theme: prefs-light.png,
-// prefs-dark.png, prefs-high-contrast.png, prefs-arabic-rtl.png (list and
+// prefs-dark.png, prefs-high-contrast.png (and -item.png), prefs-arabic-rtl.png (list and
 // settings), prefs-lock-after-restart.png. Also reads the apply time from
 // the performance timeline (≤ 16 ms of script work).
 import assert from 'node:assert/strict';
@@ -90,6 +90,16 @@ describe('preferences', () => {
     await waitRoot(app, 'data-theme', 'high_contrast');
     assert.equal(await app.execute(() => getComputedStyle(document.body).backgroundColor), 'rgb(0, 0, 0)');
     await screenshot(app, 'prefs-high-contrast.png');
+    // The list and an item behind the dialog, in high contrast.
+    await app.keys('Escape');
+    await app.$(byTestId('settings-dialog')).waitForExist({ reverse: true });
+    await app.$(`${byTestId('item-row')}[data-name="stripe-live"]`).click();
+    await shown(app, 'item-panel');
+    await screenshot(app, 'prefs-high-contrast-item.png');
+    await app.keys('Escape');
+    await app.$(byTestId('settings')).click();
+    await shown(app, 'settings-dialog');
+    await app.$('#pref-appearance-text_size').waitForExist();
   });
 
   step('text size 125 %: the text grows at once', async () => {
