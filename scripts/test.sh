@@ -3,7 +3,8 @@
 # installs what is missing, then the UI's type check, unit tests and build,
 # the accessibility checks (axe-core in Chromium),
 # formatting, lints, all Rust tests (core, CLI, app commands), the OS keyring
-# against a real Secret Service, the IPC bindings drift check, a compile
+# against a real Secret Service, the settings portal against a fake one on
+# a private bus, the IPC bindings drift check, a compile
 # check of the benchmarks, and the end-to-end tests of the real app window.
 # Exits non-zero on the first failure.
 set -euo pipefail
@@ -46,6 +47,9 @@ echo "==> OS keyring against a real Secret Service (gnome-keyring in a private D
 dbus-run-session -- sh -c 'printf tessera-test | gnome-keyring-daemon --components=secrets --unlock >/dev/null &&
   TESSERA_REAL_KEYRING=1 cargo test --locked "$@" --workspace --test device real_secret_service -- --exact' \
   sh "${features[@]}"
+
+echo "==> the desktop portal's colour scheme, against a fake portal on a private session bus"
+dbus-run-session -- cargo test --locked "${features[@]}" -p tessera-app --lib portal:: -- --nocapture
 
 echo "==> end-to-end: the real app under Xvfb, tauri-driver and WebKitWebDriver"
 ./scripts/e2e.sh

@@ -63,8 +63,14 @@ mod linux {
 
     pub fn run<R: Runtime>(app: &AppHandle<R>) -> zbus::Result<()> {
         let conn = Connection::session()?;
+        follow(&conn, |v| publish(app, v))
+    }
+
+    /// Reads the colour scheme, then follows its changes, telling `on` each
+    /// value; returns when the bus goes away.
+    pub fn follow(conn: &Connection, on: impl Fn(u32)) -> zbus::Result<()> {
         let proxy = Proxy::new(
-            &conn,
+            conn,
             "org.freedesktop.portal.Desktop",
             "/org/freedesktop/portal/desktop",
             "org.freedesktop.portal.Settings",
@@ -76,7 +82,7 @@ mod linux {
             .call("ReadOne", &(NAMESPACE, KEY))
             .or_else(|_| proxy.call("Read", &(NAMESPACE, KEY)));
         if let Some(v) = first.ok().as_deref().and_then(as_u32) {
-            publish(app, v);
+            on(v);
         }
         for msg in changes {
             let body = msg.body();
@@ -85,7 +91,7 @@ mod linux {
             };
             if ns == NAMESPACE && key == KEY {
                 if let Some(v) = as_u32(&value) {
-                    publish(app, v);
+                    on(v);
                 }
             }
         }
@@ -94,8 +100,100 @@ mod linux {
 
     #[cfg(test)]
     mod tests {
-        use super::as_u32;
-        use zbus::zvariant::Value;
+        #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+        use super::{as_u32, follow};
+        use std::sync::mpsc;
+        use std::time::Duration;
+        use zbus::blocking::connection::Builder;
+        use zbus::zvariant::{OwnedValue, Value};
+
+        /// A stand-in for xdg-desktop-portal's Settings interface.
+        struct FakeSettings {
+            scheme: u32,
+            /// Old portals have only Read (and wrap the value twice).
+            read_one: bool,
+        }
+
+        #[zbus::interface(name = "org.freedesktop.portal.Settings")]
+        impl FakeSettings {
+            fn read_one(&self, namespace: &str, key: &str) -> zbus::fdo::Result<OwnedValue> {
+                if !self.read_one {
+                    return Err(zbus::fdo::Error::UnknownMethod("ReadOne".into()));
+                }
+                if (namespace, key) != ("org.freedesktop.appearance", "color-scheme") {
+                    return Err(zbus::fdo::Error::Failed("not found".into()));
+                }
+                Ok(OwnedValue::from(self.scheme))
+            }
+
+            fn read(&self, namespace: &str, key: &str) -> zbus::fdo::Result<OwnedValue> {
+                if (namespace, key) != ("org.freedesktop.appearance", "color-scheme") {
+                    return Err(zbus::fdo::Error::Failed("not found".into()));
+                }
+                let inner = Value::Value(Box::new(Value::U32(self.scheme)));
+                OwnedValue::try_from(inner).map_err(|e| zbus::fdo::Error::Failed(e.to_string()))
+            }
+        }
+
+        /// Against a fake portal on the session bus: ReadOne (or Read), then
+        /// SettingChanged. Needs a session bus: `dbus-run-session -- cargo
+        /// test ... portal` (scripts/test.sh does); skipped without one.
+        #[test]
+        fn follows_a_portal_on_the_session_bus() {
+            if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none()
+                || zbus::blocking::Connection::session().is_err()
+            {
+                eprintln!("skipped: no session bus (run under dbus-run-session)");
+                return;
+            }
+            for (read_one, first) in [(true, 1), (false, 2)] {
+                let server = Builder::session()
+                    .unwrap()
+                    .name("org.freedesktop.portal.Desktop")
+                    .unwrap()
+                    .serve_at(
+                        "/org/freedesktop/portal/desktop",
+                        FakeSettings {
+                            scheme: first,
+                            read_one,
+                        },
+                    )
+                    .unwrap()
+                    .build()
+                    .unwrap();
+                let (tx, rx) = mpsc::channel();
+                let client = zbus::blocking::Connection::session().unwrap();
+                let reader = client.clone();
+                std::thread::spawn(move || {
+                    let _ = follow(&reader, move |v| {
+                        let _ = tx.send(v);
+                    });
+                });
+                assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), first);
+                // Signals about other settings are ignored; ours is followed.
+                for (ns, key, v) in [
+                    ("org.gnome.desktop.interface", "color-scheme", 1u32),
+                    ("org.freedesktop.appearance", "color-scheme", 0),
+                    ("org.freedesktop.appearance", "color-scheme", 1),
+                ] {
+                    // Give the subscription a moment on the first round.
+                    std::thread::sleep(Duration::from_millis(100));
+                    server
+                        .emit_signal(
+                            None::<&str>,
+                            "/org/freedesktop/portal/desktop",
+                            "org.freedesktop.portal.Settings",
+                            "SettingChanged",
+                            &(ns, key, Value::U32(v)),
+                        )
+                        .unwrap();
+                }
+                assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), 0);
+                assert_eq!(rx.recv_timeout(Duration::from_secs(5)).unwrap(), 1);
+                drop(client);
+                drop(server);
+            }
+        }
 
         #[test]
         fn reads_plain_and_wrapped_numbers() {
