@@ -85,6 +85,28 @@ describe('preferences applied live', () => {
 });
 
 describe('settings screen', () => {
+  test('keyboard: focus starts in the search box, Escape closes and gives focus back', async () => {
+    new FakeBackend({ status: { unlocked: true }, items: makeItems(2) });
+    render(App);
+    const button = await screen.findByTestId('settings');
+    button.focus();
+    await fireEvent.click(button);
+    const dialog = await screen.findByTestId('settings-dialog');
+    await waitFor(() => expect(within(dialog).getByLabelText(t('pref.theme'))).toBeTruthy());
+    expect(document.activeElement).toBe(within(dialog).getByTestId('settings-search'));
+    // Every control in the dialog has an accessible name (a label).
+    for (const el of dialog.querySelectorAll('input, select')) {
+      const id = el.getAttribute('id');
+      const named =
+        el.getAttribute('aria-label') || (id && dialog.querySelector(`label[for="${id}"]`)) || el.closest('label');
+      expect(named, el.outerHTML.slice(0, 80)).toBeTruthy();
+    }
+    await fireEvent.keyDown(dialog.querySelector('[role="dialog"]') ?? dialog, { key: 'Escape' });
+    await waitFor(() => expect(screen.queryByTestId('settings-dialog')).toBeNull());
+    expect(document.activeElement).toBe(screen.getByTestId('settings'));
+  });
+
+
   test('search narrows the settings, in the active language', async () => {
     const { dialog } = await openSettings();
     await fireEvent.input(within(dialog).getByTestId('settings-search'), { target: { value: 'clipboard' } });
