@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building and testing Tessera needs on Debian, skipping what
-# is already there. Called by scripts/test.sh and scripts/run.sh.
+# is already there. Called by scripts/test.sh and scripts/run.sh. Chromium
+# (and its driver) run the accessibility checks (axe-core) on the built UI.
 set -euo pipefail
 
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 for pkg in build-essential pkg-config curl python3 \
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev libssl-dev \
-  xvfb webkit2gtk-driver xclip dbus-x11 gnome-keyring; do
+  xvfb webkit2gtk-driver xclip dbus-x11 gnome-keyring chromium chromium-driver; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v node >/dev/null && command -v npm >/dev/null || need+=(nodejs npm)

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Every check and test Tessera has, on a fresh Debian machine or a warm one:
 # installs what is missing, then the UI's type check, unit tests and build,
+# the accessibility checks (axe-core in Chromium),
 # formatting, lints, all Rust tests (core, CLI, app commands), the OS keyring
-# against a real Secret Service, the IPC bindings drift check, a compile
+# against a real Secret Service, the settings portal against a fake one on
+# a private bus, the IPC bindings drift check, a compile
 # check of the benchmarks, and the end-to-end tests of the real app window.
 # Exits non-zero on the first failure.
 set -euo pipefail
@@ -19,6 +21,9 @@ features=(--features tessera-app/custom-protocol)
 
 echo "==> UI: install, type check, unit tests, build"
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run check && npm test && npm run build)
+
+echo "==> UI accessibility: axe-core in Chromium on every screen and theme (built UI, mock backend)"
+(cd ui && npm run a11y)
 
 echo "==> cargo fmt --check"
 cargo fmt --all -- --check
@@ -43,6 +48,9 @@ dbus-run-session -- sh -c 'printf tessera-test | gnome-keyring-daemon --componen
   TESSERA_REAL_KEYRING=1 cargo test --locked "$@" --workspace --test device real_secret_service -- --exact &&
   TESSERA_REAL_DBUS=1 cargo test --locked "$@" --workspace --lib notify::tests::a_notification_reaches_the_session_bus -- --exact' \
   sh "${features[@]}"
+
+echo "==> the desktop portal's colour scheme, against a fake portal on a private session bus"
+dbus-run-session -- cargo test --locked "${features[@]}" -p tessera-app --lib portal:: -- --nocapture
 
 echo "==> end-to-end: the real app under Xvfb, tauri-driver and WebKitWebDriver"
 ./scripts/e2e.sh

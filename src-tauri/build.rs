@@ -32,6 +32,18 @@ const COMMANDS: &[&str] = &[
     "consent_grants",
     "revoke_consent",
     "health_report",
+    "prefs_get",
+    "prefs_set",
+    "prefs_reset",
+    "prefs_export",
+    "prefs_import",
+    "appearance",
+    "profile_create",
+    "profile_switch",
+    "profile_rename",
+    "profile_delete",
+    "profile_filters",
+    "system_color_scheme",
 ];
 
 fn main() {

@@ -82,15 +82,9 @@ pub struct ConsentQuestion {
     pub items: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[ts(export)]
-#[serde(rename_all = "snake_case")]
-pub enum SortOrder {
-    Relevance,
-    Name,
-    RecentlyUpdated,
-    Expiry,
-}
+/// The list's sort order: the preferences' type, so the default sort and
+/// the list's sort cannot disagree (one TypeScript file, SortOrder.ts).
+pub use tessera_core::prefs::SortOrder;
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[ts(export)]
@@ -233,6 +227,8 @@ mod export_core_types {
         tessera_core::device::RecoveryKit::export_all(&cfg).unwrap();
         tessera_core::transfer::ImportReport::export_all(&cfg).unwrap();
         tessera_core::health::HealthReport::export_all(&cfg).unwrap();
+        tessera_core::prefs::Preferences::export_all(&cfg).unwrap();
+        tessera_core::prefs::ProfileInfo::export_all(&cfg).unwrap();
     }
 }
 

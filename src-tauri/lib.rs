@@ -10,6 +10,8 @@ pub mod events;
 pub mod ipc;
 #[cfg(target_os = "linux")]
 pub mod notify;
+pub mod portal;
+pub mod sleep;
 pub mod state;
 
 #[cfg(test)]
@@ -64,6 +66,18 @@ pub fn build<R: tauri::Runtime>(builder: tauri::Builder<R>, state: AppState) -> 
         commands::consent::consent_grants,
         commands::consent::revoke_consent,
         commands::health::health_report,
+        commands::prefs::prefs_get,
+        commands::prefs::prefs_set,
+        commands::prefs::prefs_reset,
+        commands::prefs::prefs_export,
+        commands::prefs::prefs_import,
+        commands::prefs::appearance,
+        commands::prefs::profile_create,
+        commands::prefs::profile_switch,
+        commands::prefs::profile_rename,
+        commands::prefs::profile_delete,
+        commands::prefs::profile_filters,
+        commands::prefs::system_color_scheme,
     ])
 }
 
@@ -167,6 +181,8 @@ pub fn run() -> Result<(), String> {
         .setup(|app| {
             tauri::async_runtime::spawn(watch(app.handle().clone()));
             tauri::async_runtime::spawn(agent_host::serve(app.handle().clone()));
+            portal::watch(app.handle().clone());
+            sleep::watch(app.handle().clone());
             Ok(())
         });
     build(builder, AppState::new(path, keychain))

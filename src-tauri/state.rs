@@ -5,13 +5,13 @@ use crate::agent_host::Questions;
 use crate::ipc::AgentInfo;
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 use tessera_core::crypto::SecretKey;
 use tessera_core::keychain::Keychain;
 use tessera_core::prefs::Settings;
 use tessera_core::transfer::ImportedItem;
-use tessera_core::Vault;
+use tessera_core::{Filters, Vault};
 use tokio::sync::Mutex;
 
 pub struct AppState {
@@ -30,6 +30,8 @@ pub struct AppState {
     /// Items a desktop notification has announced as due.
     #[cfg(target_os = "linux")]
     pub announced: std::sync::Mutex<crate::notify::Announced>,
+    /// The desktop portal's colour scheme: 0 none (or no portal), 1 dark, 2 light.
+    pub color_scheme: AtomicU32,
 }
 
 /// Everything here is dropped (and zeroized) when the vault locks.
@@ -37,6 +39,10 @@ pub struct AppState {
 pub struct Session {
     pub vault: Option<Vault>,
     pub settings: Settings,
+    /// The active persona profile's standing filters, applied to the list.
+    pub filters: Filters,
+    /// Lock when the system goes to sleep (a behaviour preference).
+    pub lock_on_sleep: bool,
     /// SQLite's data_version when we last read the index.
     pub data_version: i64,
     /// Bumped on every change to the set of items the UI shows.
@@ -55,6 +61,7 @@ impl Session {
         self.vault = None;
         self.pending_device_secret = None;
         self.deleted.clear();
+        self.filters = Filters::default();
         self.revision += 1;
     }
 }
@@ -74,11 +81,21 @@ impl AppState {
             agent: std::sync::Mutex::new(AgentInfo::starting()),
             #[cfg(target_os = "linux")]
             announced: Default::default(),
+            color_scheme: AtomicU32::new(0),
         }
     }
 
     pub fn touch(&self) {
         self.activity.store(now_ms(), Ordering::Relaxed);
+    }
+
+    /// Records the portal's colour scheme; true if it changed.
+    pub fn set_color_scheme(&self, v: u32) -> bool {
+        self.color_scheme.swap(v, Ordering::Relaxed) != v
+    }
+
+    pub fn color_scheme(&self) -> Option<&'static str> {
+        crate::portal::scheme_name(self.color_scheme.load(Ordering::Relaxed))
     }
 
     pub fn idle_ms(&self) -> i64 {

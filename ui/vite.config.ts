@@ -6,7 +6,7 @@ import { svelteTesting } from '@testing-library/svelte/vite';
 // Tauri loads the dev server on a fixed port and the built files from ui/dist.
 const host = process.env.TAURI_DEV_HOST;
 
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [svelte(), svelteTesting()],
   clearScreen: false,
   envPrefix: ['VITE_', 'TAURI_ENV_'],
@@ -18,7 +18,8 @@ export default defineConfig({
     watch: { ignored: ['**/src-tauri/**'] },
   },
   build: {
-    outDir: 'dist',
+    // The a11y build (mock backend inside) never goes where Tauri looks.
+    outDir: mode === 'a11y' ? 'dist-a11y' : 'dist',
     emptyOutDir: true,
     target: 'es2022',
     // The CSP forbids inline scripts: no module-preload polyfill snippet.
@@ -34,4 +35,4 @@ export default defineConfig({
     setupFiles: ['tests/setup.ts'],
     restoreMocks: true,
   },
-});
+}));

@@ -78,6 +78,7 @@ pub async fn items_snapshot(state: State<'_, AppState>) -> CmdResult<crate::ipc:
 #[tauri::command]
 pub async fn search_items(state: State<'_, AppState>, request: SearchRequest) -> CmdResult<SearchResult> {
     let mut session = state.session.lock().await;
+    let filters = session.filters.clone();
     let vault = unlocked(&mut session)?;
     let index = vault.index().ok_or_else(ErrorPayload::locked)?;
     let q = Query {
@@ -85,7 +86,8 @@ pub async fn search_items(state: State<'_, AppState>, request: SearchRequest) ->
         kind: request.kind,
         tag: request.tag.clone(),
     };
-    let mut hits = index.search(&q);
+    // Inside the active persona profile's standing filters.
+    let mut hits = index.search_within(&q, &filters);
     match request.sort {
         SortOrder::Relevance => {}
         SortOrder::Name => hits.sort_by_cached_key(|i| i.name.to_lowercase()),

@@ -1,4 +1,5 @@
 pub mod consent;
 pub mod health;
 pub mod items;
+pub mod prefs;
 pub mod session;

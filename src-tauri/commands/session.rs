@@ -60,6 +60,8 @@ pub(crate) async fn open_session(
     mut vault: Vault,
 ) -> tessera_core::Result<()> {
     session.settings = vault.settings().await?;
+    session.filters = vault.active_profile().await?.filters;
+    session.lock_on_sleep = vault.preferences().await?.behaviour.lock_on_sleep;
     vault.load_index().await?;
     session.data_version = vault.data_version().await?;
     session.vault = Some(vault);

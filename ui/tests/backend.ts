@@ -3,7 +3,9 @@
 import { mockIPC } from '@tauri-apps/api/mocks';
 import { emit } from '@tauri-apps/api/event';
 import { waitFor } from '@testing-library/svelte';
+import { FakePrefs } from '../src/dev/fakePrefs';
 import type {
+  Appearance,
   AppStatus,
   Grant,
   HealthReport,
@@ -85,9 +87,13 @@ export class FakeBackend {
   grants: Grant[] = [];
   health: HealthReport = { items: [], checked: 0, critical: 0, warning: 0, notice: 0 };
   overrides: Record<string, Handler> = {};
+  prefs: FakePrefs;
 
-  constructor(opts: { status?: Partial<AppStatus>; items?: ItemSummary[] } = {}) {
+  constructor(opts: { status?: Partial<AppStatus>; items?: ItemSummary[]; appearance?: Partial<Appearance> } = {}) {
     this.status = makeStatus(opts.status);
+    this.prefs = new FakePrefs(opts.appearance);
+    // One source for the timings, as in the app: the behaviour section.
+    Object.assign(this.prefs.behaviour, this.status.settings);
     this.items = opts.items ?? [];
     mockIPC((cmd, args) => this.handle(cmd, (args ?? {}) as Args), { shouldMockEvents: true });
   }
@@ -133,6 +139,11 @@ export class FakeBackend {
     this.calls.push({ cmd, args });
     const override = this.overrides[cmd];
     if (override) return override(args);
+    const pref = this.prefs.handle(cmd, args);
+    if (pref.handled) {
+      if (cmd !== 'appearance' && cmd !== 'system_color_scheme' && !this.status.unlocked) fail('vault.locked');
+      return pref.value;
+    }
     switch (cmd) {
       case 'app_status':
         return this.status;
@@ -202,6 +213,7 @@ export class FakeBackend {
   search(req: SearchRequest): { ids: string[]; total: number } {
     const text = req.text.trim().toLowerCase();
     const ids = this.items
+      .filter((i) => this.prefs.passes(i))
       .filter((i) => (text === '' ? true : i.name.toLowerCase().includes(text)))
       .filter((i) => (req.kind ? i.kind === req.kind : true))
       .filter((i) => (req.tag ? i.tags.includes(req.tag) : true))

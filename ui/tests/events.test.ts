@@ -26,6 +26,14 @@ describe('backend events', () => {
     expect(vault.resultIds).toEqual([]);
   });
 
+  test('"vault-locked" for system sleep says so on the lock screen', async () => {
+    const { backend } = await renderUnlocked(makeItems(1));
+    backend.status = { ...backend.status, unlocked: false };
+    await emitEvent('vault-locked', { reason: 'sleep' });
+    expect(await screen.findByText(t('lock.locked_sleep'))).toBeTruthy();
+    expect(screen.queryAllByTestId('item-row')).toHaveLength(0);
+  });
+
   test('"items-changed" replaces the snapshot and re-runs the search', async () => {
     const { backend } = await renderUnlocked(makeItems(2));
     const before = backend.called('search_items').length;

@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import App from '../src/App.svelte';
+import { isolate } from '../src/lib/format';
 import { t } from '../src/lib/i18n';
 import { DAY, fail, FakeBackend, makeItems, PASSWORD } from './backend';
 
@@ -47,7 +48,7 @@ describe('lock screen', () => {
     const backend = new FakeBackend({ status: { quick_unlock_until: Date.now() + DAY } });
     render(App);
     await screen.findByTestId('unlock-password');
-    expect(screen.getByText(t('common.vault_at', { path: backend.status.vault_path }))).toBeTruthy();
+    expect(screen.getByText(t('common.vault_at', { path: isolate(backend.status.vault_path) }))).toBeTruthy();
     await fireEvent.click(screen.getByTestId('quick-unlock'));
     await backend.waitForCall('quick_unlock');
     await screen.findByTestId('search');

@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import { t } from '../src/lib/i18n';
+import { app } from '../src/lib/stores/app.svelte';
 import { recovery } from '../src/lib/stores/recovery.svelte';
 import { FakeBackend, makeItems, makeStatus } from './backend';
 import { render } from '@testing-library/svelte';
@@ -15,15 +16,37 @@ async function openSettings(status: Parameters<typeof makeStatus>[0] = {}) {
 }
 
 describe('settings', () => {
-  test('saves the three numbers', async () => {
+  test('a behaviour number is stored as soon as it changes, and the session settings follow', async () => {
     const { backend, dialog } = await openSettings();
-    backend.on('update_settings', (args) => ({ ...backend.status, settings: args.settings }));
-    await fireEvent.input(within(dialog).getByLabelText(t('settings.auto_lock')), { target: { value: '15' } });
-    await fireEvent.click(within(dialog).getByTestId('settings-save'));
-    const call = await backend.waitForCall('update_settings');
-    expect(call.args).toEqual({
-      settings: { auto_lock_minutes: 15, clipboard_clear_seconds: 20, reveal_seconds: 10 },
-    });
+    const input = within(dialog).getByLabelText(t('settings.auto_lock')) as HTMLInputElement;
+    await waitFor(() => expect(input.value).toBe('5'));
+    await fireEvent.change(input, { target: { value: '15' } });
+    const call = await backend.waitForCall('prefs_set');
+    expect(call.args).toEqual({ key: 'behaviour.auto_lock_minutes', value: '15' });
+    expect(backend.prefs.behaviour.auto_lock_minutes).toBe(15);
+  });
+
+  test('a new reveal timeout reaches the item view at once', async () => {
+    const { dialog } = await openSettings();
+    const input = within(dialog).getByLabelText(t('settings.reveal')) as HTMLInputElement;
+    await waitFor(() => expect(input.value).toBe('10'));
+    await fireEvent.change(input, { target: { value: '42' } });
+    await waitFor(() => expect(app.settings.reveal_seconds).toBe(42));
+  });
+
+  test('an out-of-range value shows input.invalid with the key and range, and nothing changes', async () => {
+    const { backend, dialog } = await openSettings();
+    const input = within(dialog).getByLabelText(t('settings.auto_lock')) as HTMLInputElement;
+    await waitFor(() => expect(input.value).toBe('5'));
+    await fireEvent.change(input, { target: { value: '0' } });
+    const alert = await within(dialog).findByTestId('pref-error');
+    expect(alert.textContent).toContain('behaviour.auto_lock_minutes');
+    expect(alert.textContent).toContain('1 to 1440');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(backend.prefs.behaviour.auto_lock_minutes).toBe(5);
+    // A good value clears the error.
+    await fireEvent.change(input, { target: { value: '6' } });
+    await waitFor(() => expect(within(dialog).queryByTestId('pref-error')).toBeNull());
   });
 
   test('recovery kit: grouped secret, print, and the last 4 characters switch it on', async () => {

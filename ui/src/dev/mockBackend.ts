@@ -4,6 +4,7 @@
 // "correct horse battery staple"; ?state=create|locked|unlocked picks the start.
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { FakePrefs } from './fakePrefs';
 import type {
   AppStatus,
   ItemInput,
@@ -54,6 +55,12 @@ let items: ItemSummary[] = Array.from({ length: count }, (_, i) => {
   };
 });
 const deleted = new Map<string, ItemSummary>();
+// ?theme=dark|light|high_contrast&lang=ar&size=125 start with that appearance.
+const prefs = new FakePrefs({
+  ...(params.get('theme') ? { theme: params.get('theme') as 'dark' } : {}),
+  ...(params.get('lang') ? { language: params.get('lang') as 'ar' } : {}),
+  ...(params.get('size') ? { text_size: Number(params.get('size')) } : {}),
+});
 
 function fail(code: string, message: string): never {
   throw { code, message };
@@ -73,6 +80,7 @@ function search(req: SearchRequest) {
   const text = req.text.toLowerCase();
   let found = items.filter(
     (i) =>
+      prefs.passes(i) &&
       (!text || `${i.name} ${i.service ?? ''} ${i.env_var ?? ''} ${i.tags.join(' ')}`.toLowerCase().includes(text)) &&
       (!req.kind || i.kind === req.kind) &&
       (!req.tag || i.tags.includes(req.tag)),
@@ -97,6 +105,21 @@ mockIPC(
   async (cmd, raw) => {
     const args = (raw ?? {}) as Record<string, unknown>;
     const byId = (id: unknown) => items.find((i) => i.id === id) ?? fail('item.not_found', 'no such item');
+    const pref = prefs.handle(cmd, args);
+    if (pref.handled) {
+      if (cmd.startsWith('prefs_') || cmd.startsWith('profile_')) {
+        const b = prefs.behaviour;
+        status = {
+          ...status,
+          settings: {
+            auto_lock_minutes: b.auto_lock_minutes,
+            clipboard_clear_seconds: b.clipboard_clear_seconds,
+            reveal_seconds: b.reveal_seconds,
+          },
+        };
+      }
+      return pref.value;
+    }
     switch (cmd) {
       case 'app_status':
         return status;
@@ -267,3 +290,11 @@ mockIPC(
   },
   { shouldMockEvents: true },
 );
+
+// ?ask=1: a program asks for a secret shortly after the vault shows, so the
+// consent question can be looked at (and checked by the a11y run).
+if (params.get('ask') === '1') {
+  setTimeout(() => {
+    void emit('consent-requested', { id: 1, program: '/usr/bin/terraform', items: [items[0]?.name ?? 'stripe'] });
+  }, 300);
+}

@@ -3,11 +3,14 @@
 // ApiError instead, whose `code` is the stable Tessera error code.
 import { invoke, type InvokeArgs } from '@tauri-apps/api/core';
 import type {
+  Appearance,
   AppStatus,
   ConsentGrants,
   Decision,
   Grant,
   HealthReport,
+  Filters,
+  PrefsView,
   DeleteReceipt,
   ImportFormat,
   ImportReport,
@@ -94,4 +97,17 @@ export const api = {
   healthReport: () => call<HealthReport>('health_report'),
   consentGrants: () => call<ConsentGrants>('consent_grants'),
   revokeConsent: (id: string) => call<Grant>('revoke_consent', { id }),
+  // Preferences and persona profiles.
+  prefsGet: () => call<PrefsView>('prefs_get'),
+  prefsSet: (key: string, value: string) => call<PrefsView>('prefs_set', { key, value }),
+  prefsReset: (target: string | null) => call<PrefsView>('prefs_reset', { target }),
+  prefsExport: () => call<string>('prefs_export'),
+  prefsImport: (contents: string) => call<PrefsView>('prefs_import', { contents }),
+  appearance: () => call<Appearance>('appearance'),
+  systemColorScheme: () => call<'light' | 'dark' | null>('system_color_scheme'),
+  profileCreate: (name: string) => call<PrefsView>('profile_create', { name }),
+  profileSwitch: (name: string) => call<PrefsView>('profile_switch', { name }),
+  profileRename: (name: string, newName: string) => call<PrefsView>('profile_rename', { name, newName }),
+  profileDelete: (name: string) => call<PrefsView>('profile_delete', { name }),
+  profileFilters: (name: string, filters: Filters) => call<PrefsView>('profile_filters', { name, filters }),
 };

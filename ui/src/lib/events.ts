@@ -8,6 +8,7 @@ export const EVENT_IMPORT_PROGRESS = 'import-progress';
 export const EVENT_VAULT_UNLOCKED = 'vault-unlocked';
 export const EVENT_CONSENT_REQUESTED = 'consent-requested';
 export const EVENT_HEALTH_CHANGED = 'health-changed';
+export const EVENT_COLOR_SCHEME = 'color-scheme-changed';
 
 export function onVaultLocked(handler: (p: VaultLockedPayload) => void): Promise<UnlistenFn> {
   return listen<VaultLockedPayload>(EVENT_VAULT_LOCKED, (e) => handler(e.payload));
@@ -34,4 +35,9 @@ export function onConsentRequested(handler: (q: ConsentQuestion) => void): Promi
 /** A fresh health report (after a change, and once a minute). */
 export function onHealthChanged(handler: (r: HealthReport) => void): Promise<UnlistenFn> {
   return listen<HealthReport>(EVENT_HEALTH_CHANGED, (e) => handler(e.payload));
+}
+
+/** The desktop portal's colour scheme changed (Linux): 'dark', 'light' or null. */
+export function onColorScheme(handler: (p: 'light' | 'dark' | null) => void): Promise<UnlistenFn> {
+  return listen<'light' | 'dark' | null>(EVENT_COLOR_SCHEME, (e) => handler(e.payload));
 }

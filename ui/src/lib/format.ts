@@ -13,16 +13,55 @@ export function expiryState(expiresAt: number | null, now = Date.now()): ExpiryS
   return 'ok';
 }
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-// Expiry dates are stored as 00:00 UTC of the day: show that day everywhere.
-const utcDay = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+// Dates follow the language and the date and time format preferences;
+// applyAppearance() sets them. Reactive: a change re-renders every date.
+import { dateStyle as style } from './dateStyle.svelte';
+
+let cache: { key: string; dateTime: Intl.DateTimeFormat; day: Intl.DateTimeFormat; time: Intl.DateTimeFormat } | null =
+  null;
+
+export function setDateStyle(locale: string, date: string, time: string): void {
+  if (style.locale !== locale) style.locale = locale;
+  if (style.date !== date) style.date = date;
+  if (style.time !== time) style.time = time;
+}
+
+function formats() {
+  const key = `${style.locale}|${style.date}|${style.time}`;
+  if (cache?.key === key) return cache;
+  const hour12 = style.time === '12h' ? true : style.time === '24h' ? false : undefined;
+  const timeOpts: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit', hour12 };
+  cache = {
+    key,
+    dateTime: new Intl.DateTimeFormat(style.locale, { dateStyle: 'medium', timeStyle: 'short', hour12 }),
+    // Expiry dates are stored as 00:00 UTC of the day: show that day everywhere.
+    day: new Intl.DateTimeFormat(style.locale, { dateStyle: 'medium', timeZone: 'UTC' }),
+    time: new Intl.DateTimeFormat(style.locale, timeOpts),
+  };
+  return cache;
+}
+
+function numericDay(d: Date, utc: boolean): string {
+  const y = utc ? d.getUTCFullYear() : d.getFullYear();
+  const m = String((utc ? d.getUTCMonth() : d.getMonth()) + 1).padStart(2, '0');
+  const day = String(utc ? d.getUTCDate() : d.getDate()).padStart(2, '0');
+  if (style.date === 'iso') return `${y}-${m}-${day}`;
+  if (style.date === 'dmy') return `${day}/${m}/${y}`;
+  return `${m}/${day}/${y}`;
+}
+
+export function formatTime(ms: number): string {
+  return formats().time.format(new Date(ms));
+}
 
 export function formatDateTime(ms: number): string {
-  return dateTime.format(new Date(ms));
+  if (style.date === 'system') return formats().dateTime.format(new Date(ms));
+  return `${numericDay(new Date(ms), false)} ${formatTime(ms)}`;
 }
 
 export function formatDay(ms: number): string {
-  return utcDay.format(new Date(ms));
+  if (style.date === 'system') return formats().day.format(new Date(ms));
+  return numericDay(new Date(ms), true);
 }
 
 /** "2027-06-30" from a date input → ms at 00:00 UTC that day; "" → null. */
@@ -36,6 +75,14 @@ export function dateInputToMs(value: string): number | null {
 export function msToDateInput(ms: number | null): string {
   if (ms === null) return '';
   return new Date(ms).toISOString().slice(0, 10);
+}
+
+/**
+ * Text of its own direction inside a message (a path in an Arabic
+ * sentence): Unicode first-strong isolates, so /tmp/x stays /tmp/x.
+ */
+export function isolate(text: string): string {
+  return `\u2068${text}\u2069`;
 }
 
 /** "a, b ,, c" → ["a", "b", "c"], without duplicates, order kept. */

@@ -32,6 +32,15 @@ export type { Skipped } from './bindings/Skipped';
 export type { SortOrder } from './bindings/SortOrder';
 export type { Strength } from './bindings/Strength';
 export type { VersionView } from './bindings/VersionView';
+export type { Appearance } from './bindings/Appearance';
+export type { Behaviour } from './bindings/Behaviour';
+export type { Filters } from './bindings/Filters';
+export type { PrefEntry } from './bindings/PrefEntry';
+export type { Preferences } from './bindings/Preferences';
+export type { PrefsView } from './bindings/PrefsView';
+export type { Privacy } from './bindings/Privacy';
+export type { ProfileInfo } from './bindings/ProfileInfo';
+export type { Section } from './bindings/Section';
 
 /** Payload of the "vault-locked" event. */
-export type VaultLockedPayload = { reason: 'idle' | 'user' | 'agent' };
+export type VaultLockedPayload = { reason: 'idle' | 'user' | 'agent' | 'sleep' };

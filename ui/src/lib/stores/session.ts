@@ -6,6 +6,7 @@ import { app } from './app.svelte';
 import { consent } from './consent.svelte';
 import { health } from './health.svelte';
 import { importer } from './importer.svelte';
+import { prefs } from './prefs.svelte';
 import { recovery } from './recovery.svelte';
 import { toasts } from './toasts.svelte';
 import { ui } from './ui.svelte';
@@ -21,6 +22,7 @@ export function clearVaultState(reason: VaultLockedPayload['reason']): void {
   health.reset();
   toasts.clear();
   pinger.reset();
+  prefs.lock();
   app.markLocked(reason);
 }
 
@@ -51,5 +53,6 @@ export function resetStores(): void {
   health.reset();
   toasts.clear();
   pinger.reset();
+  prefs.forget();
   app.reset();
 }

@@ -100,6 +100,12 @@ class VaultStore {
     void this.search();
   }
 
+  /** The behaviour preferences' first view and sort, right after unlock. */
+  setDefaults(kind: ItemKind | null, sort: SortOrder): void {
+    this.query = { ...this.query, kind, sort };
+    void this.search();
+  }
+
   clearFilters(): void {
     this.query = { ...emptyQuery(), sort: this.query.sort };
     void this.search();
