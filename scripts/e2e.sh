@@ -18,7 +18,9 @@ root=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
-# Worktrees sharing one target dir give each run its own stage and shots.
+# Runs that share a target dir (the tests, the app bench) keep their own
+# stage and shots. (Two git worktrees must not share one target dir: cargo
+# would take one tree's build of a workspace crate for the other's.)
 stage="${E2E_STAGE:-$CARGO_TARGET_DIR/e2e-bin}"
 shots="${E2E_SHOTS:-$CARGO_TARGET_DIR/e2e-screenshots}"
 
