@@ -135,16 +135,27 @@ async fn watch<R: tauri::Runtime>(app: AppHandle<R>) {
             else {
                 continue;
             };
+            // Unreadable preferences: the private choice.
+            let hide_names = vault
+                .preferences()
+                .await
+                .map_or(true, |p| p.privacy.hide_names_on_lock_screen);
             drop(session);
-            announce(&app, &report);
+            announce(&app, &report, hide_names);
         }
     }
 }
 
 /// Tells the window how many items are due (its badge), and the desktop
 /// about items that became due since the last check.
-fn announce<R: tauri::Runtime>(app: &AppHandle<R>, report: &tessera_core::health::HealthReport) {
+fn announce<R: tauri::Runtime>(
+    app: &AppHandle<R>,
+    report: &tessera_core::health::HealthReport,
+    hide_names: bool,
+) {
     let _ = tauri::Emitter::emit(app, "health-changed", report);
+    #[cfg(not(target_os = "linux"))]
+    let _ = hide_names;
     #[cfg(target_os = "linux")]
     {
         let due = notify::due_items(report);
@@ -153,7 +164,7 @@ fn announce<R: tauri::Runtime>(app: &AppHandle<R>, report: &tessera_core::health
             Err(_) => return,
         };
         if !fresh.is_empty() {
-            let (summary, body) = notify::message(&fresh);
+            let (summary, body) = notify::message(&fresh, hide_names);
             tauri::async_runtime::spawn(async move {
                 // No notification server: the badge in the window remains.
                 let _ = notify::send(&summary, &body).await;

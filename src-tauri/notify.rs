@@ -1,6 +1,7 @@
 //! Desktop notifications when items become due, over the freedesktop
-//! Notifications D-Bus interface (any Linux desktop). Names of items are
-//! shown, never values; with "hide item names" set only the count is.
+//! Notifications D-Bus interface (any Linux desktop). Never a value; item
+//! names only when the privacy preference "hide item names on the lock
+//! screen" is off, since desktops show notifications on their lock screen.
 
 use std::collections::{BTreeSet, HashMap};
 use tessera_core::health::{HealthReport, Severity};
@@ -41,11 +42,17 @@ impl Announced {
 }
 
 /// The notification's text: summary and body.
-pub fn message(names: &[String]) -> (String, String) {
+pub fn message(names: &[String], hide_names: bool) -> (String, String) {
     let summary = match names.len() {
         1 => "A key needs attention".to_owned(),
         n => format!("{n} keys need attention"),
     };
+    if hide_names {
+        return (
+            summary,
+            "Expired, expiring or due for rotation. Open Tessera's Health view.".to_owned(),
+        );
+    }
     let mut shown: Vec<&str> = names.iter().take(3).map(String::as_str).collect();
     shown.sort_unstable();
     let more = names.len().saturating_sub(shown.len());
@@ -103,10 +110,15 @@ mod tests {
     #[test]
     fn the_message_names_at_most_three() {
         let names: Vec<String> = ["d", "c", "b", "a"].iter().map(|s| (*s).to_owned()).collect();
-        let (summary, body) = message(&names);
+        let (summary, body) = message(&names, false);
         assert_eq!(summary, "4 keys need attention");
         assert!(body.starts_with("b, c, d and 1 more:"), "{body}");
-        assert_eq!(message(&names[..1]).0, "A key needs attention");
+        assert_eq!(message(&names[..1], false).0, "A key needs attention");
+        // Hidden names: the count only.
+        let secret_names = vec!["payroll-bank".to_owned(), "ex-partner-email".to_owned()];
+        let (summary, body) = message(&secret_names, true);
+        assert_eq!(summary, "2 keys need attention");
+        assert!(secret_names.iter().all(|n| !body.contains(n.as_str())), "{body}");
     }
 
     /// Against a real session bus and a stand-in notification server
@@ -152,7 +164,7 @@ mod tests {
                 .build()
                 .await
                 .unwrap();
-            let (summary, body) = message(&["stripe".to_owned()]);
+            let (summary, body) = message(&["stripe".to_owned()], false);
             assert_eq!(send(&summary, &body).await.unwrap(), 7);
         });
         let (summary, body) = rx.recv().unwrap();
