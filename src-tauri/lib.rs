@@ -12,6 +12,7 @@ pub mod ipc;
 pub mod notify;
 pub mod portal;
 pub mod sleep;
+pub mod startup;
 pub mod state;
 
 #[cfg(test)]
@@ -174,6 +175,15 @@ fn announce<R: tauri::Runtime>(
 }
 
 pub fn run() -> Result<(), String> {
+    startup::mark("main");
+    // Without a display GTK cannot start, and tao would panic; say so instead.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return Err(
+            "no graphical display: DISPLAY and WAYLAND_DISPLAY are both unset (the tessera CLI works without one)"
+                .into(),
+        );
+    }
     let path = vault_path()?;
     // Asking D-Bus for the Secret Service may be slow; do it off the main thread.
     let keychain: Arc<OnceLock<Keychain>> = Arc::new(OnceLock::new());
@@ -190,6 +200,7 @@ pub fn run() -> Result<(), String> {
         }))
         .plugin(tauri_plugin_clipboard_manager::init())
         .setup(|app| {
+            startup::mark("setup hook");
             tauri::async_runtime::spawn(watch(app.handle().clone()));
             tauri::async_runtime::spawn(agent_host::serve(app.handle().clone()));
             portal::watch(app.handle().clone());

@@ -113,6 +113,8 @@ pub async fn prefs_import(state: State<'_, AppState>, contents: String) -> CmdRe
 /// is drawn with. Without a vault (first run), the defaults.
 #[tauri::command]
 pub async fn appearance(state: State<'_, AppState>) -> CmdResult<Appearance> {
+    static FIRST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    crate::startup::mark_once(&FIRST, "first appearance asked");
     let mut session = state.session.lock().await;
     if let Some(vault) = session.vault.as_mut() {
         return Ok(vault.preferences().await?.appearance);

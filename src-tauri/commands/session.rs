@@ -77,8 +77,13 @@ async fn start_session(state: &AppState, session: &mut Session, vault: Vault) ->
 
 #[tauri::command]
 pub async fn app_status(state: State<'_, AppState>) -> CmdResult<AppStatus> {
+    static FIRST: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    static ANSWERED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    crate::startup::mark_once(&FIRST, "first app_status (the page's script runs)");
     let session = state.session.lock().await;
-    Ok(status(&state, &session).await)
+    let s = status(&state, &session).await;
+    crate::startup::mark_once(&ANSWERED, "first app_status answered");
+    Ok(s)
 }
 
 #[tauri::command]
@@ -237,11 +242,22 @@ pub async fn disable_device_secret(state: State<'_, AppState>, password: String)
     Ok(status(&state, &session).await)
 }
 
-/// The UI calls this once its first screen is on show. With
-/// TESSERA_EXIT_WHEN_READY=1 the app then exits: the cold-start benchmark.
+/// The UI calls this once its first screen is on show, with the page's
+/// own clock (ms since its navigation started). With
+/// TESSERA_EXIT_WHEN_READY=1 the process then ends at once: the
+/// cold-start benchmark times the start, not the orderly teardown of the
+/// window and WebKit's processes. Nothing is unlocked at that point.
+/// TESSERA_STARTUP_TRACE=1 prints where the start-up time went.
 #[tauri::command]
-pub fn page_ready<R: Runtime>(app: AppHandle<R>) {
+pub fn page_ready(page_ms: Option<f64>) {
+    if std::env::var("TESSERA_STARTUP_TRACE").as_deref() == Ok("1") {
+        let t = crate::startup::elapsed_ms();
+        let page = page_ms.unwrap_or(f64::NAN);
+        eprintln!(
+            "startup: ready at {t:.0} ms after main; the page took {page:.0} ms of it (navigation start to first screen)"
+        );
+    }
     if std::env::var("TESSERA_EXIT_WHEN_READY").as_deref() == Ok("1") {
-        app.exit(0);
+        std::process::exit(0);
     }
 }

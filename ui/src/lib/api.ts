@@ -85,7 +85,7 @@ export const api = {
     call<ImportReport>('import_items', { format, contents }),
   updateSettings: (settings: Settings) => call<AppStatus>('update_settings', { settings }),
   touch: () => call<null>('touch'),
-  pageReady: () => call<null>('page_ready'),
+  pageReady: (pageMs: number) => call<null>('page_ready', { pageMs }),
   enableQuickUnlock: (password: string, days: number) =>
     call<AppStatus>('enable_quick_unlock', { password, days }),
   disableQuickUnlock: () => call<AppStatus>('disable_quick_unlock'),
