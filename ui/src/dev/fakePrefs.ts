@@ -4,6 +4,7 @@
 // input.invalid naming the key and what it allows); the real rules and
 // their tests live in crates/core/src/prefs.
 import type { Appearance, Behaviour, PrefEntry, Preferences, PrefsView, Privacy, ProfileInfo, Section } from '../lib/types';
+import { DEFAULT_APPEARANCE } from '../lib/appearance';
 
 type Spec = { section: Section; allowed: string; parse: (raw: string) => unknown };
 
@@ -96,16 +97,7 @@ const SPECS: Record<string, Spec> = {
 };
 
 export function defaultAppearance(): Appearance {
-  return {
-    theme: 'system',
-    accent_colour: '#3b6fd4',
-    text_size: 100,
-    density: 'comfortable',
-    reduced_motion: 'system',
-    language: 'system',
-    date_format: 'system',
-    time_format: 'system',
-  };
+  return { ...DEFAULT_APPEARANCE };
 }
 
 function defaultBehaviour(): Behaviour {
