@@ -270,7 +270,7 @@ export const en = {
   'health.severity.notice': 'Note',
   'health.severity.warning': 'Soon',
   'health.shared_value': 'Same value as {names}',
-  'health.summary': '{checked} items checked: {critical} need action now, {warning} soon, {notice} worth a look.',
+  'health.summary': 'Items checked: {checked}. Action now: {critical} · soon: {warning} · worth a look: {notice}.',
   'health.title': 'Health',
   'health.weak': 'Weak value (strength {score} of 4)',
 
