@@ -47,6 +47,11 @@ export function cli(args, { stdin = '', env = {} } = {}) {
         else resolve(stdout);
       },
     );
+    // A command that does not read its input may exit before we finish
+    // writing it: that EPIPE is not the command's failure.
+    child.stdin.on('error', (e) => {
+      if (e.code !== 'EPIPE') reject(e);
+    });
     child.stdin.end(stdin);
   });
 }
