@@ -195,9 +195,9 @@ pub async fn list_via(
     text: Option<String>,
     kind: Option<String>,
     tag: Option<String>,
-) -> Result<Vec<ItemSummary>> {
+) -> Result<(Vec<ItemSummary>, Vec<String>)> {
     match client.call(&Request::List { text, kind, tag }).await? {
-        Response::Items { items } => Ok(items),
+        Response::Items { items, damaged } => Ok((items, damaged)),
         _ => Err(Error::AgentLost("the agent answered out of turn".into())),
     }
 }

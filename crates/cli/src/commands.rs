@@ -215,7 +215,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
             };
             let mut direct = None;
             let (items, damaged) = match from_agent {
-                Some(Ok(items)) => (items, Vec::new()),
+                Some(Ok(listed)) => listed,
                 other => {
                     if let Some(Err(e)) = other {
                         fallback_allowed(&cli, e)?;

@@ -142,7 +142,7 @@ async fn unlock_lock_and_modes_of_the_socket() {
     .await
     .unwrap()
     {
-        Response::Items { items } => assert_eq!(items[0].name, "stripe"),
+        Response::Items { items, .. } => assert_eq!(items[0].name, "stripe"),
         other => panic!("{other:?}"),
     }
     // A second agent on the same socket is refused while this one runs.

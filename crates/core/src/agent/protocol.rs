@@ -65,6 +65,10 @@ pub enum Response {
     Done,
     Items {
         items: Vec<ItemSummary>,
+        /// Items that could not be read, described (never their contents),
+        /// so a client served by the agent warns as a direct read does.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        damaged: Vec<String>,
     },
     /// In the order asked for.
     Secrets {

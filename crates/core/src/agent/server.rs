@@ -383,7 +383,8 @@ impl<H: Host> Agent<H> {
             tag,
         };
         let items = vault.list(&q).await?;
-        Ok(Response::Items { items })
+        let damaged = vault.load_index().await?.damaged().to_vec();
+        Ok(Response::Items { items, damaged })
     }
 
     /// Hands out secrets once every item has a "yes" for the requesting
