@@ -121,12 +121,13 @@ if [[ "${E2E_SKIP_BUILD:-}" != 1 ]]; then
   # the same target dir (say, of the app without custom-protocol) cannot
   # swap the binaries under them.
   mkdir -p "$stage"
-  echo "==> app (custom-protocol)"
-  cargo build --locked -p tessera-app --features custom-protocol
-  cp -f "$CARGO_TARGET_DIR/debug/tessera-app" "$stage/"
-  echo "==> CLI"
-  cargo build --locked -p tessera-cli
-  cp -f "$CARGO_TARGET_DIR/debug/tessera" "$stage/"
+  # One build of the workspace's binaries with the features test.sh uses:
+  # the same feature set means the same compiled dependencies, so after
+  # `cargo test` this is only the link (per-package builds would unify
+  # features differently and rebuild tao, wry and the rest).
+  echo "==> app (custom-protocol) and CLI"
+  cargo build --locked --workspace --bins --features tessera-app/custom-protocol
+  cp -f "$CARGO_TARGET_DIR/debug/tessera-app" "$CARGO_TARGET_DIR/debug/tessera" "$stage/"
 fi
 [[ -x "$stage/tessera-app" && -x "$stage/tessera" ]] || { echo "no build in $stage: run without E2E_SKIP_BUILD" >&2; exit 1; }
 

@@ -50,7 +50,8 @@ dbus-run-session -- sh -c 'printf tessera-test | gnome-keyring-daemon --componen
   sh "${features[@]}"
 
 echo "==> the desktop portal's colour scheme, against a fake portal on a private session bus"
-dbus-run-session -- cargo test --locked "${features[@]}" -p tessera-app --lib portal:: -- --nocapture
+# --workspace again: the features of the build above, so nothing is rebuilt.
+dbus-run-session -- cargo test --locked "${features[@]}" --workspace --lib portal:: -- --nocapture
 
 echo "==> end-to-end: the real app under Xvfb, tauri-driver and WebKitWebDriver"
 ./scripts/e2e.sh
