@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The desktop app's benchmarks (issue 3): cold start to the lock screen,
 # search keystroke on 10,000 items, idle memory of all the app's processes,
-# and the release binaries' sizes. Builds the release app and CLI, then runs
+# and the release binaries' sizes; beside the first and third, the same
+# for the smallest Tauri app (benches/tauri-baseline), timed in the same
+# run. Builds the release app, CLI and baseline, then runs
 # tests/e2e/bench/app-perf.mjs in the end-to-end session (Xvfb, D-Bus,
 # tauri-driver, WebKitWebDriver).
 #
@@ -16,11 +18,13 @@ command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=nonin
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 cargo build --release --locked -p tessera-app --features custom-protocol
 cargo build --release --locked -p tessera-cli
+cargo build --release --locked -p tauri-baseline --features custom-protocol
 stage="$CARGO_TARGET_DIR/bench-bin"
 mkdir -p "$stage"
-cp -f "$CARGO_TARGET_DIR/release/tessera-app" "$CARGO_TARGET_DIR/release/tessera" "$stage/"
+cp -f "$CARGO_TARGET_DIR/release/tessera-app" "$CARGO_TARGET_DIR/release/tessera" \
+  "$CARGO_TARGET_DIR/release/tauri-baseline" "$stage/"
 
-E2E_SKIP_BUILD=1 E2E_STAGE="$stage" E2E_SHOTS="$CARGO_TARGET_DIR/bench-screenshots" \
+BASELINE_APP="$stage/tauri-baseline" E2E_SKIP_BUILD=1 E2E_STAGE="$stage" E2E_SHOTS="$CARGO_TARGET_DIR/bench-screenshots" \
   E2E_SCRIPT="$PWD/tests/e2e/bench/app-perf.mjs" BENCH_OUT="$CARGO_TARGET_DIR/bench-app.json" \
   ./scripts/e2e.sh
 cat "$CARGO_TARGET_DIR/bench-app.json"

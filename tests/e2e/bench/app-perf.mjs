@@ -5,11 +5,14 @@
 //      that exits when its first screen is painted: TESSERA_EXIT_WHEN_READY);
 //   2. search keystroke to updated list with 10,000 items;
 //   3. idle memory of all the app's processes with 10,000 items unlocked;
-//   4. the release binaries' sizes.
+//   4. the release binaries' sizes;
+//   5. beside 1 and 3, the same for the smallest Tauri app
+//      (benches/tauri-baseline, $BASELINE_APP): the floor Tauri and
+//      WebKitGTK set on this machine, timed in the same hyperfine run.
 //
 // Run by scripts/bench/app.sh, which builds the release binaries and stages
 // them; prints a summary and writes it as JSON to $BENCH_OUT.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +21,7 @@ import { APP, CLI, byTestId, cli, closeApp, launchApp, screenshot, shown, tempDi
 
 const run = promisify(execFile);
 const N = Number(process.env.BENCH_ITEMS ?? 10_000);
+const BASELINE = process.env.BASELINE_APP ?? '';
 const PASSWORD = 'bench password for the app';
 const out = {};
 
@@ -45,13 +49,38 @@ async function makeVault(dir) {
 async function coldStart(vault, dir) {
   const json = join(dir, 'cold.json');
   // env(1) sets the variables and execs the app: no shell in the timing.
+  // One hyperfine run for both apps, so the ratio holds on a noisy machine.
+  const commands = [`env TESSERA_VAULT=${vault} TESSERA_EXIT_WHEN_READY=1 ${APP}`];
+  if (BASELINE) commands.push(`env BASELINE_EXIT_WHEN_READY=1 ${BASELINE}`);
   await run('hyperfine', [
-    '--warmup', '3', '--runs', process.env.BENCH_RUNS ?? '30', '-N', '--export-json', json,
-    `env TESSERA_VAULT=${vault} TESSERA_EXIT_WHEN_READY=1 ${APP}`,
+    '--warmup', '3', '--runs', process.env.BENCH_RUNS ?? '30', '-N', '--export-json', json, ...commands,
   ], { maxBuffer: 1 << 24 });
-  const r = JSON.parse(await readFile(json, 'utf8')).results[0];
   const ms = (x) => Math.round(x * 1000 * 10) / 10;
-  out.cold_start_ms = { mean: ms(r.mean), stddev: ms(r.stddev), median: ms(r.median), min: ms(r.min), max: ms(r.max), runs: r.times.length };
+  const figures = (r) => ({ mean: ms(r.mean), stddev: ms(r.stddev), median: ms(r.median), min: ms(r.min), max: ms(r.max), runs: r.times.length });
+  const [tessera, baseline] = JSON.parse(await readFile(json, 'utf8')).results;
+  out.cold_start_ms = figures(tessera);
+  if (baseline) out.baseline_cold_start_ms = figures(baseline);
+}
+
+/**
+ * Idle memory of an app started directly (not through the WebDriver, whose
+ * automation session adds its own): started, left alone, measured, killed.
+ */
+async function idleMemoryOf(command, env) {
+  const child = spawn(command, [], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  try {
+    await sleep(Number(process.env.BENCH_IDLE_MS ?? 15_000));
+    if (child.exitCode !== null) throw new Error(`${command} exited early (${child.exitCode})`);
+    return await memory(child.pid);
+  } finally {
+    for (const p of (await processTree(child.pid)).reverse()) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        // Gone.
+      }
+    }
+  }
 }
 
 /**
@@ -148,6 +177,13 @@ try {
   console.log(`vault of ${N} items made in ${Date.now() - started} ms`);
   await coldStart(vault, tmp.dir);
   console.log('cold start', out.cold_start_ms);
+  if (BASELINE) {
+    console.log('baseline cold start', out.baseline_cold_start_ms);
+    out.baseline_idle_memory = await idleMemoryOf(BASELINE, {});
+    console.log('baseline idle memory', out.baseline_idle_memory);
+    out.lock_screen_memory_direct = await idleMemoryOf(APP, { TESSERA_VAULT: vault });
+    console.log('lock screen memory, started directly', out.lock_screen_memory_direct);
+  }
 
   browser = await launchApp({ TESSERA_VAULT: vault });
   const unlockField = await shown(browser, 'unlock-password');
