@@ -309,7 +309,8 @@ fn the_agent_dying_mid_request_falls_back_to_a_direct_unlock() {
 #[test]
 fn list_through_the_agent_warns_about_a_damaged_item_as_a_direct_read_does() {
     let mut a = AgentRun::new();
-    let stripe = id_hex(&a.v.id_of("stripe"));
+    let uuid = a.v.id_of("stripe");
+    let stripe = id_hex(&uuid);
     let meta = a.v.blob("SELECT meta FROM items WHERE id = ?", &[hex(&stripe)]);
     a.v.sql(
         "UPDATE items SET meta = ? WHERE id = ?",
@@ -327,13 +328,5 @@ fn list_through_the_agent_warns_about_a_damaged_item_as_a_direct_read_does() {
     let warnings: Vec<&str> = r.stderr.lines().collect();
     assert_eq!(warnings.len(), 1, "{r:#?}");
     assert!(warnings[0].starts_with("warning[vault.corrupt]: "), "{r:#?}");
-    let uuid = format!(
-        "{}-{}-{}-{}-{}",
-        &stripe[..8],
-        &stripe[8..12],
-        &stripe[12..16],
-        &stripe[16..20],
-        &stripe[20..]
-    );
     assert!(warnings[0].contains(&uuid), "{r:#?}");
 }
