@@ -330,3 +330,35 @@ fn list_through_the_agent_warns_about_a_damaged_item_as_a_direct_read_does() {
     assert!(warnings[0].starts_with("warning[vault.corrupt]: "), "{r:#?}");
     assert!(warnings[0].contains(&uuid), "{r:#?}");
 }
+
+#[test]
+fn a_copy_of_the_cli_elsewhere_cannot_speak_for_another_program() {
+    let mut a = AgentRun::new();
+    a.start_foreground("600");
+    let sh = std::fs::canonicalize("/bin/sh").unwrap().display().to_string();
+    assert!(output(a.with_password(&["consent", "allow", &sh, "stripe"])).success());
+    // The same binary under the same name, in a directory of the user's:
+    // what any program of this user could drop there.
+    let elsewhere = a.v.dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let copy = elsewhere.join("tessera");
+    std::fs::copy(bin(), &copy).unwrap();
+    let mut c = Command::new(&copy);
+    c.args(["run", "--", "sh", "-c", "echo \"$KEY\""])
+        .env("TESSERA_VAULT", &a.v.path)
+        .env_remove("TESSERA_PASSWORD_FILE")
+        .env("XDG_RUNTIME_DIR", &a.runtime)
+        .env("KEY", "tessera://stripe")
+        .stdin(Stdio::null());
+    let r = output(c);
+    // It is asked about as itself, not as the shell it names, and nobody
+    // can be asked: refused, and nothing of the secret printed.
+    let msg = r.expect_error("consent.denied");
+    assert!(msg.contains(&copy.display().to_string()), "{msg}");
+    assert!(!r.all_output().contains("CANARY"), "{r:#?}");
+    // The real CLI, next to the agent, still speaks for the shell.
+    let mut c = a.client(&["run", "--", "sh", "-c", "echo \"$KEY\""]);
+    c.env("KEY", "tessera://stripe");
+    let r = output(c);
+    assert!(r.success(), "{r:#?}");
+}

@@ -17,28 +17,50 @@ pub struct Peer {
     pub pid: Option<i32>,
     /// `/proc/PID/exe`; `None` if it cannot be read (the process is gone).
     pub executable: Option<PathBuf>,
+    /// Whether it is the tessera CLI the agent trusts: see [`Peer::is_tessera_cli`].
+    trusted_cli: bool,
+}
+
+/// The directory the trusted `tessera` CLI lives in: the one holding the
+/// agent's own program (`tessera agent` is the CLI itself; the desktop app
+/// is installed, and built, next to it). `None` if it cannot be read, and
+/// then no client is trusted as the CLI.
+pub fn cli_dir() -> Option<PathBuf> {
+    std::fs::read_link("/proc/self/exe")
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
 }
 
 impl Peer {
-    pub fn of(stream: &UnixStream) -> Result<Peer> {
+    pub fn of(stream: &UnixStream, cli_dir: Option<&Path>) -> Result<Peer> {
         let cred = stream.peer_cred()?;
         let pid = cred.pid();
-        Ok(Peer {
-            uid: cred.uid(),
-            pid,
-            executable: pid.and_then(executable_of),
-        })
+        Ok(Peer::new(cred.uid(), pid, pid.and_then(executable_of), cli_dir))
     }
 
-    /// Whether this peer is a `tessera` CLI process (by its program's file
-    /// name). Only the CLI may name another program as the recipient of
+    pub fn new(uid: u32, pid: Option<i32>, executable: Option<PathBuf>, cli_dir: Option<&Path>) -> Peer {
+        let trusted_cli = match (executable.as_deref(), cli_dir) {
+            (Some(exe), Some(dir)) => {
+                exe.file_name().is_some_and(|n| n == "tessera") && exe.parent() == Some(dir)
+            }
+            _ => false,
+        };
+        Peer {
+            uid,
+            pid,
+            executable,
+            trusted_cli,
+        }
+    }
+
+    /// Whether this peer is the tessera CLI: a program named `tessera` in
+    /// the agent's own directory ([`cli_dir`]), not any program of that
+    /// name. Only the CLI may name another program as the recipient of
     /// secrets, and answer consent questions, since it asks the user on
-    /// the terminal itself.
+    /// the terminal itself. A copy elsewhere (say, dropped in /tmp by
+    /// another program) is treated like any other program.
     pub fn is_tessera_cli(&self) -> bool {
-        self.executable
-            .as_deref()
-            .and_then(Path::file_name)
-            .is_some_and(|n| n == "tessera")
+        self.trusted_cli
     }
 
     /// The program the secrets are for: a CLI's `for_program`, else the
@@ -102,22 +124,23 @@ mod tests {
 
     #[test]
     fn a_cli_peer_names_its_recipient_and_others_do_not() {
-        let cli = Peer {
-            uid: 1,
-            pid: None,
-            executable: Some("/usr/local/bin/tessera".into()),
-        };
+        let dir = Some(Path::new("/usr/local/bin"));
+        let cli = Peer::new(1, None, Some("/usr/local/bin/tessera".into()), dir);
         assert!(cli.is_tessera_cli());
         assert_eq!(cli.requester(Some("/usr/bin/env")), "/usr/bin/env");
         assert_eq!(cli.requester(Some("relative")), "/usr/local/bin/tessera");
-        let other = Peer {
-            uid: 1,
-            pid: None,
-            executable: Some("/usr/bin/python3".into()),
-        };
+        let other = Peer::new(1, None, Some("/usr/bin/python3".into()), dir);
         assert!(!other.is_tessera_cli());
         assert_eq!(other.requester(Some("/usr/bin/env")), "/usr/bin/python3");
         assert!(check_same_user(&other, 1).is_ok());
+
+        // A program named tessera elsewhere is just another program.
+        let copy = Peer::new(1, None, Some("/tmp/x/tessera".into()), dir);
+        assert!(!copy.is_tessera_cli());
+        assert_eq!(copy.requester(Some("/usr/bin/env")), "/tmp/x/tessera");
+        // Nor is anything trusted when the agent cannot tell where it lives.
+        assert!(!Peer::new(1, None, Some("/usr/local/bin/tessera".into()), None).is_tessera_cli());
+        assert!(!Peer::new(1, None, None, dir).is_tessera_cli());
         assert_eq!(
             check_same_user(&other, 2).unwrap_err().code(),
             "agent.peer_refused"

@@ -169,6 +169,8 @@ pub struct Agent<H: Host = Standalone> {
     uid: u32,
     session: std::sync::Mutex<SessionDecisions>,
     quit: Notify,
+    /// Where the tessera CLI it trusts lives ([`peer::cli_dir`]).
+    cli_dir: Option<PathBuf>,
 }
 
 /// Reads one request line, refusing lines over [`MAX_LINE`].
@@ -240,6 +242,7 @@ impl<H: Host> Agent<H> {
             uid: peer::current_uid()?,
             session: std::sync::Mutex::new(SessionDecisions::default()),
             quit: Notify::new(),
+            cli_dir: peer::cli_dir(),
         }))
     }
 
@@ -303,7 +306,7 @@ impl<H: Host> Agent<H> {
     }
 
     async fn handle(self: Arc<Self>, stream: UnixStream) {
-        let peer = match Peer::of(&stream) {
+        let peer = match Peer::of(&stream, self.cli_dir.as_deref()) {
             Ok(p) => p,
             Err(_) => return,
         };
