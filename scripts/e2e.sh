@@ -126,7 +126,7 @@ if [[ "${E2E_SKIP_BUILD:-}" != 1 ]]; then
   # `cargo test` this is only the link (per-package builds would unify
   # features differently and rebuild tao, wry and the rest).
   echo "==> app (custom-protocol) and CLI"
-  cargo build --locked --workspace --bins --features tessera-app/custom-protocol
+  cargo build --locked --workspace --exclude tauri-baseline --bins --features tessera-app/custom-protocol
   cp -f "$CARGO_TARGET_DIR/debug/tessera-app" "$CARGO_TARGET_DIR/debug/tessera" "$stage/"
 fi
 [[ -x "$stage/tessera-app" && -x "$stage/tessera" ]] || { echo "no build in $stage: run without E2E_SKIP_BUILD" >&2; exit 1; }

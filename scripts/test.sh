@@ -51,7 +51,7 @@ dbus-run-session -- sh -c 'printf tessera-test | gnome-keyring-daemon --componen
 
 echo "==> the desktop portal's colour scheme, against a fake portal on a private session bus"
 # --workspace again: the features of the build above, so nothing is rebuilt.
-dbus-run-session -- cargo test --locked "${features[@]}" --workspace --lib portal:: -- --nocapture
+TESSERA_REAL_DBUS=1 dbus-run-session -- cargo test --locked "${features[@]}" --workspace --lib portal:: -- --nocapture
 
 echo "==> end-to-end: the real app under Xvfb, tauri-driver and WebKitWebDriver"
 ./scripts/e2e.sh

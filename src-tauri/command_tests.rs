@@ -644,10 +644,17 @@ fn prefs_export_and_import_all_or_nothing() {
 }
 
 #[test]
-fn the_system_colour_scheme_is_null_without_a_portal_answer() {
+fn the_system_colour_scheme_is_what_the_portal_last_said() {
     let dir = tempfile::tempdir().unwrap();
     let h = harness(&dir.path().join("v.db"), Keychain::unavailable("none in tests"));
     assert_eq!(h.ok("system_color_scheme", json!({})), Value::Null);
+    use tauri::Manager;
+    let state = h.app.state::<AppState>();
+    assert!(state.set_color_scheme(1));
+    assert_eq!(h.ok("system_color_scheme", json!({})), "dark");
+    assert!(state.set_color_scheme(2));
+    assert_eq!(h.ok("system_color_scheme", json!({})), "light");
+    assert!(!state.set_color_scheme(2), "the same answer again is no change");
 }
 
 /// The target: a profile switch with 10,000 items within 100 ms end

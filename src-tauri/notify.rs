@@ -35,10 +35,6 @@ impl Announced {
         self.ids = now;
         fresh
     }
-
-    pub fn forget(&mut self) {
-        self.ids.clear();
-    }
 }
 
 /// The notification's text: summary and body.

@@ -16,9 +16,9 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/tessera/target}"
 command -v hyperfine >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine; }
 
 (cd ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
-cargo build --release --locked -p tessera-app --features custom-protocol
-cargo build --release --locked -p tessera-cli
-cargo build --release --locked -p tauri-baseline --features custom-protocol
+# One build, one feature set: the three share their compiled dependencies.
+cargo build --release --locked -p tessera-app -p tessera-cli -p tauri-baseline \
+  --features tessera-app/custom-protocol,tauri-baseline/custom-protocol
 stage="$CARGO_TARGET_DIR/bench-bin"
 mkdir -p "$stage"
 cp -f "$CARGO_TARGET_DIR/release/tessera-app" "$CARGO_TARGET_DIR/release/tessera" \
