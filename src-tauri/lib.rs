@@ -116,6 +116,11 @@ async fn watch<R: tauri::Runtime>(app: AppHandle<R>) {
             continue;
         };
         if version != seen && vault.reload_index().await.is_ok() {
+            // Another process (the CLI) may have changed preferences too:
+            // a profile switch, lock on sleep, the notification privacy.
+            if let (Ok(prefs), Ok(profiles)) = (vault.preferences().await, vault.profiles().await) {
+                session.keep_prefs(&prefs, &profiles);
+            }
             session.data_version = version;
             session.revision += 1;
             if let Ok(s) = commands::items::snapshot(&mut session) {
@@ -136,11 +141,7 @@ async fn watch<R: tauri::Runtime>(app: AppHandle<R>) {
             else {
                 continue;
             };
-            // Unreadable preferences: the private choice.
-            let hide_names = vault
-                .preferences()
-                .await
-                .map_or(true, |p| p.privacy.hide_names_on_lock_screen);
+            let hide_names = !session.names_in_notifications;
             drop(session);
             announce(&app, &report, hide_names);
         }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 use tessera_core::crypto::SecretKey;
 use tessera_core::keychain::Keychain;
-use tessera_core::prefs::Settings;
+use tessera_core::prefs::{Preferences, ProfileInfo, Settings};
 use tessera_core::transfer::ImportedItem;
 use tessera_core::{Filters, Vault};
 use tokio::sync::Mutex;
@@ -43,6 +43,10 @@ pub struct Session {
     pub filters: Filters,
     /// Lock when the system goes to sleep (a behaviour preference).
     pub lock_on_sleep: bool,
+    /// Item names may appear in desktop notifications (the privacy
+    /// preference "hide item names on the lock screen" is off). False until
+    /// the preferences are read: the private choice.
+    pub names_in_notifications: bool,
     /// SQLite's data_version when we last read the index.
     pub data_version: i64,
     /// Bumped on every change to the set of items the UI shows.
@@ -57,6 +61,21 @@ pub struct Session {
 }
 
 impl Session {
+    /// What the session keeps from the preferences: the timings, lock on
+    /// sleep, whether notifications may name items, and the active
+    /// profile's standing filters. One place, for unlock, the preference
+    /// commands and changes made by another process.
+    pub fn keep_prefs(&mut self, prefs: &Preferences, profiles: &[ProfileInfo]) {
+        self.settings = Settings::from(&prefs.behaviour);
+        self.lock_on_sleep = prefs.behaviour.lock_on_sleep;
+        self.names_in_notifications = !prefs.privacy.hide_names_on_lock_screen;
+        self.filters = profiles
+            .iter()
+            .find(|p| p.active)
+            .map(|p| p.filters.clone())
+            .unwrap_or_default();
+    }
+
     pub fn lock(&mut self) {
         self.vault = None;
         self.pending_device_secret = None;

@@ -36,16 +36,12 @@ pub struct PrefsView {
     pub active: String,
 }
 
-/// What the session keeps from the preferences: timings and the active
-/// profile's standing filters.
+/// The settings screen's view; the session keeps what it needs of it.
 async fn view(session: &mut Session) -> CmdResult<PrefsView> {
     let vault = unlocked(session)?;
     let prefs = vault.preferences().await?;
     let profiles = vault.profiles().await?;
-    let active = profiles.iter().find(|p| p.active).cloned();
-    session.settings = tessera_core::prefs::Settings::from(&prefs.behaviour);
-    session.filters = active.as_ref().map(|p| p.filters.clone()).unwrap_or_default();
-    session.lock_on_sleep = prefs.behaviour.lock_on_sleep;
+    session.keep_prefs(&prefs, &profiles);
     let entries = prefs
         .entries()
         .into_iter()
@@ -60,8 +56,12 @@ async fn view(session: &mut Session) -> CmdResult<PrefsView> {
     Ok(PrefsView {
         prefs,
         entries,
+        active: profiles
+            .iter()
+            .find(|p| p.active)
+            .map(|p| p.id.clone())
+            .unwrap_or_default(),
         profiles,
-        active: active.map(|p| p.id).unwrap_or_default(),
     })
 }
 

@@ -59,9 +59,9 @@ pub(crate) async fn open_session(
     session: &mut Session,
     mut vault: Vault,
 ) -> tessera_core::Result<()> {
-    session.settings = vault.settings().await?;
-    session.filters = vault.active_profile().await?.filters;
-    session.lock_on_sleep = vault.preferences().await?.behaviour.lock_on_sleep;
+    let prefs = vault.preferences().await?;
+    let profiles = vault.profiles().await?;
+    session.keep_prefs(&prefs, &profiles);
     vault.load_index().await?;
     session.data_version = vault.data_version().await?;
     session.vault = Some(vault);
