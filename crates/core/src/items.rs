@@ -448,14 +448,50 @@ type ItemRow = (Vec<u8>, String, i64, i64, Option<i64>, Vec<u8>, Vec<u8>);
 /// id, kind, created, updated, expires, sealed meta.
 pub(crate) type SummaryRow = (Vec<u8>, String, i64, i64, Option<i64>, Vec<u8>);
 
-struct Located {
-    id: ItemId,
-    kind: ItemKind,
-    meta: ItemMeta,
-    created: i64,
-    updated: i64,
-    expires: Option<i64>,
-    details_blob: Vec<u8>,
+/// An item's row with its metadata opened (details still sealed).
+pub(crate) struct Located {
+    pub(crate) id: ItemId,
+    pub(crate) kind: ItemKind,
+    pub(crate) meta: ItemMeta,
+    pub(crate) created: i64,
+    pub(crate) updated: i64,
+    pub(crate) expires: Option<i64>,
+    pub(crate) details_blob: Vec<u8>,
+}
+
+const ITEM_SELECT: &str =
+    "SELECT id, kind, created_at, updated_at, expires_at, meta, details FROM items WHERE ";
+
+fn open_located(keys: &Keys, header: &Header, row: ItemRow) -> Result<Located> {
+    let (id, kind, created, updated, expires, meta, details_blob) = row;
+    let id = to_id(&id)?;
+    let kind = parse_kind(&kind, &id)?;
+    let meta = open_meta(keys, header, &id, kind, &meta)?;
+    Ok(Located {
+        id,
+        kind,
+        meta,
+        created,
+        updated,
+        expires,
+        details_blob,
+    })
+}
+
+/// The item with this id, read on `conn`: a write transaction's, when the
+/// caller is about to update it.
+pub(crate) async fn locate_id(
+    conn: &mut sqlx::SqliteConnection,
+    keys: &Keys,
+    header: &Header,
+    id: &ItemId,
+) -> Result<Located> {
+    let row: Option<ItemRow> = sqlx::query_as(&format!("{ITEM_SELECT} id = ?"))
+        .bind(&id[..])
+        .fetch_optional(&mut *conn)
+        .await?;
+    let row = row.ok_or_else(|| Error::NotFound(id_to_string(id)))?;
+    open_located(keys, header, row)
 }
 
 /// Which value of an item to read.
@@ -491,34 +527,22 @@ impl FromStr for Field {
 impl Vault {
     async fn locate(&mut self, name_or_id: &str) -> Result<Located> {
         let tag = name_tag(&self.keys, name_or_id);
-        let sql = "SELECT id, kind, created_at, updated_at, expires_at, meta, details FROM items WHERE ";
-        let mut row: Option<ItemRow> = sqlx::query_as(&format!("{sql} name_tag = ?"))
+        let row: Option<ItemRow> = sqlx::query_as(&format!("{ITEM_SELECT} name_tag = ?"))
             .bind(&tag)
             .fetch_optional(&mut self.store.conn)
             .await?;
-        if row.is_none() {
-            if let Some(id) = parse_id(name_or_id) {
-                row = sqlx::query_as(&format!("{sql} id = ?"))
-                    .bind(&id[..])
-                    .fetch_optional(&mut self.store.conn)
-                    .await?;
-            }
+        if let Some(row) = row {
+            return open_located(&self.keys, &self.header, row);
         }
-        let Some((id, kind, created, updated, expires, meta, details_blob)) = row else {
-            return Err(Error::NotFound(name_or_id.to_owned()));
-        };
-        let id = to_id(&id)?;
-        let kind = parse_kind(&kind, &id)?;
-        let meta = open_meta(&self.keys, &self.header, &id, kind, &meta)?;
-        Ok(Located {
-            id,
-            kind,
-            meta,
-            created,
-            updated,
-            expires,
-            details_blob,
-        })
+        match parse_id(name_or_id) {
+            Some(id) => locate_id(&mut self.store.conn, &self.keys, &self.header, &id)
+                .await
+                .map_err(|e| match e {
+                    Error::NotFound(_) => Error::NotFound(name_or_id.to_owned()),
+                    other => other,
+                }),
+            None => Err(Error::NotFound(name_or_id.to_owned())),
+        }
     }
 
     /// Adds an item with its first value. Names are unique, ignoring case.

@@ -12,10 +12,10 @@ use crate::audit::{self, AuditAction};
 use crate::error::{Error, Result};
 use crate::health::ValueFacts;
 use crate::items::{
-    self, append_value, open_details, open_meta, parse_id, parse_kind, seal_item, CustomField, ItemDetails,
-    ItemId, ItemKind, ItemMeta, ItemSummary, NewItem,
+    self, append_value, open_details, parse_id, seal_item, CustomField, ItemDetails, ItemId, ItemKind,
+    ItemMeta, ItemSummary, NewItem,
 };
-use crate::vault::{now_ms, Header, Keys, Vault};
+use crate::vault::{now_ms, Vault};
 use base64::Engine as _;
 use serde::Deserialize;
 use std::fmt;
@@ -582,30 +582,6 @@ fn expiry(now: i64, expires_in: Option<u64>) -> Option<i64> {
     Some(now.saturating_add(i64::try_from(secs).unwrap_or(0).saturating_mul(1000)))
 }
 
-/// id, kind, created, expires, sealed meta, sealed details.
-type Row = (String, i64, Option<i64>, Vec<u8>, Vec<u8>);
-
-/// An item's row, read inside the write transaction that will update it:
-/// its kind, creation time, expiry, opened metadata and sealed details.
-async fn read_for_update(
-    conn: &mut sqlx::SqliteConnection,
-    keys: &Keys,
-    header: &Header,
-    id: &ItemId,
-) -> Result<(ItemKind, i64, Option<i64>, ItemMeta, Vec<u8>)> {
-    let row: Option<Row> =
-        sqlx::query_as("SELECT kind, created_at, expires_at, meta, details FROM items WHERE id = ?")
-            .bind(&id[..])
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((kind, created, expires, meta, details)) = row else {
-        return Err(Error::NotFound(items::id_to_string(id)));
-    };
-    let kind = parse_kind(&kind, id)?;
-    let meta = open_meta(keys, header, id, kind, &meta)?;
-    Ok((kind, created, expires, meta, details))
-}
-
 impl Vault {
     /// Refreshes an OAuth token item: performs the refresh-token grant and,
     /// in one transaction, appends the new access token to the value
@@ -682,9 +658,14 @@ impl Vault {
     ) -> Result<RefreshOutcome> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
-        let (kind, created, _, mut meta, details) =
-            read_for_update(&mut tx, &self.keys, &self.header, id).await?;
-        let mut details = open_details(&self.keys, &self.header, id, kind, &meta.name, &details)?;
+        let items::Located {
+            kind,
+            created,
+            mut meta,
+            details_blob,
+            ..
+        } = items::locate_id(&mut tx, &self.keys, &self.header, id).await?;
+        let mut details = open_details(&self.keys, &self.header, id, kind, &meta.name, &details_blob)?;
         meta.needs_reauth = false;
         if let Some(rt) = &resp.refresh_token {
             set_refresh_token(&mut details, rt);
@@ -735,8 +716,13 @@ impl Vault {
     async fn mark_needs_reauth(&mut self, id: &ItemId) -> Result<()> {
         let now = now_ms();
         let mut tx = self.store.begin_write().await?;
-        let (kind, created, expires, mut meta, _) =
-            read_for_update(&mut tx, &self.keys, &self.header, id).await?;
+        let items::Located {
+            kind,
+            created,
+            expires,
+            mut meta,
+            ..
+        } = items::locate_id(&mut tx, &self.keys, &self.header, id).await?;
         meta.needs_reauth = true;
         let sealed = crate::items::seal_json(&self.keys, &self.header, id, kind, "meta", &meta)?;
         sqlx::query("UPDATE items SET meta = ?, updated_at = ? WHERE id = ?")

@@ -96,6 +96,8 @@ pub struct Index {
     by_id: HashMap<String, usize>,
     /// Errors for items whose metadata would not open.
     damaged: Vec<String>,
+    /// The file's `data_version` when this was read, if known.
+    data_version: Option<i64>,
 }
 
 impl Index {
@@ -104,6 +106,7 @@ impl Index {
             entries: Vec::with_capacity(items.len()),
             by_id: HashMap::with_capacity(items.len()),
             damaged: damaged.into_iter().map(|e| e.to_string()).collect(),
+            data_version: None,
         };
         for item in items {
             index.upsert(item);
@@ -197,10 +200,25 @@ impl Vault {
     /// Decrypts every item's metadata into the search index (once per unlock).
     pub async fn load_index(&mut self) -> Result<&Index> {
         if self.index.is_none() {
+            // Read before the rows: a commit in between makes the index
+            // look stale, never fresh.
+            let version = self.data_version().await?;
             let (items, damaged) = self.read_summaries().await?;
-            self.index = Some(Index::build(items, damaged));
+            let mut index = Index::build(items, damaged);
+            index.data_version = Some(version);
+            self.index = Some(index);
         }
         self.index.as_ref().ok_or(Error::Locked)
+    }
+
+    /// The index, rebuilt only if another process committed to the file
+    /// since it was read (our own writes keep it up to date in place).
+    pub async fn fresh_index(&mut self) -> Result<&Index> {
+        let version = self.data_version().await?;
+        if self.index.as_ref().and_then(|i| i.data_version) != Some(version) {
+            self.index = None;
+        }
+        self.load_index().await
     }
 
     /// The index, if it has been loaded since unlock.

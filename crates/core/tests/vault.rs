@@ -463,3 +463,31 @@ mod property {
         }
     }
 }
+
+#[tokio::test]
+async fn the_fresh_index_follows_another_process_and_keeps_our_own_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut a) = fresh(dir.path()).await;
+    a.add(new_item(ItemKind::ApiKey, "stripe", "sk_test_1"))
+        .await
+        .unwrap();
+    let names = |v: &tessera_core::Index| {
+        let mut n: Vec<String> = v
+            .search(&Query::default())
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        n.sort();
+        n
+    };
+    assert_eq!(names(a.fresh_index().await.unwrap()), ["stripe"]);
+    // Another connection (as the CLI would be) adds an item.
+    let mut b = reopen(&path, PW).await.unwrap();
+    b.add(new_item(ItemKind::Token, "github", "ghp_1")).await.unwrap();
+    b.close().await.unwrap();
+    assert_eq!(names(a.fresh_index().await.unwrap()), ["github", "stripe"]);
+    // Our own write is in the index at once, without a reload.
+    a.add(new_item(ItemKind::Secret, "db", "pw")).await.unwrap();
+    assert_eq!(names(a.fresh_index().await.unwrap()), ["db", "github", "stripe"]);
+    a.close().await.unwrap();
+}

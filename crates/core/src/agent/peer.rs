@@ -16,7 +16,8 @@ pub struct Peer {
     pub uid: u32,
     pub pid: Option<i32>,
     /// `/proc/PID/exe`; `None` if it cannot be read (the process is gone).
-    pub executable: Option<PathBuf>,
+    /// Private, so it cannot change after `trusted_cli` was decided from it.
+    executable: Option<PathBuf>,
     /// Whether it is the tessera CLI the agent trusts: see [`Peer::is_tessera_cli`].
     trusted_cli: bool,
 }
@@ -51,6 +52,10 @@ impl Peer {
             executable,
             trusted_cli,
         }
+    }
+
+    pub fn executable(&self) -> Option<&Path> {
+        self.executable.as_deref()
     }
 
     /// Whether this peer is the tessera CLI: a program named `tessera` in

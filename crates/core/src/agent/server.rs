@@ -378,15 +378,15 @@ impl<H: Host> Agent<H> {
         self.host.used();
         let mut slot = self.host.vault().await;
         let vault = slot.as_mut().ok_or(Error::Locked)?;
-        // Another process may have written since the index was built.
-        vault.reload_index().await?;
         let q = Query {
             text,
             kind: kind.as_deref().map(str::parse).transpose()?,
             tag,
         };
-        let items = vault.list(&q).await?;
-        let damaged = vault.load_index().await?.damaged().to_vec();
+        // Another process may have written since the index was built.
+        let index = vault.fresh_index().await?;
+        let items = index.search(&q).into_iter().cloned().collect();
+        let damaged = index.damaged().to_vec();
         Ok(Response::Items { items, damaged })
     }
 
