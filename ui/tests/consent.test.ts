@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import { t } from '../src/lib/i18n';
+import { consent } from '../src/lib/stores/consent.svelte';
 import { emitEvent, makeItems } from './backend';
 import { renderUnlocked } from './helpers';
 
@@ -48,6 +49,8 @@ describe('consent asked in the window', () => {
     await emitEvent('vault-locked', { reason: 'agent' });
     expect(await screen.findByText(t('lock.locked_agent'))).toBeTruthy();
     expect(screen.queryByTestId('consent-prompt')).toBeNull();
+    // Dropped, not only hidden while locked.
+    expect(consent.questions).toEqual([]);
   });
 });
 

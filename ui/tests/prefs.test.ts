@@ -21,6 +21,7 @@ async function openSettings(backend = new FakeBackend({ status: { unlocked: true
 describe('preferences applied live', () => {
   test('theme, text size, density and motion apply without a reload', async () => {
     const { backend, dialog } = await openSettings();
+    const timedBefore = performance.getEntriesByName('tessera:apply-appearance').length;
     await fireEvent.change(within(dialog).getByLabelText(t('pref.theme')), { target: { value: 'dark' } });
     await waitFor(() => expect(root().dataset.theme).toBe('dark'));
     await fireEvent.change(within(dialog).getByLabelText(t('pref.theme')), { target: { value: 'high_contrast' } });
@@ -32,8 +33,9 @@ describe('preferences applied live', () => {
     await fireEvent.change(within(dialog).getByLabelText(t('pref.reduced_motion')), { target: { value: 'on' } });
     await waitFor(() => expect(root().dataset.motion).toBe('reduce'));
     expect(backend.prefs.active.appearance).toMatchObject({ theme: 'high_contrast', text_size: 125, density: 'compact' });
-    // The apply is timed on the performance timeline.
+    // The apply is timed on the performance timeline: each change adds a measure.
     expect(performance.getEntriesByName('tessera:apply-appearance').length).toBeGreaterThan(0);
+    expect(performance.getEntriesByName('tessera:apply-appearance').length).toBeGreaterThanOrEqual(timedBefore + 5);
   });
 
   test('language: German, then Arabic right to left, at once', async () => {

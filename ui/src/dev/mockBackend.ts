@@ -220,9 +220,6 @@ mockIPC(
         }
         return { imported: lines.length, skipped: [], renamed: [] };
       }
-      case 'update_settings':
-        status = { ...status, settings: args.settings as AppStatus['settings'] };
-        return status;
       case 'touch':
       case 'page_ready':
       case 'answer_consent':

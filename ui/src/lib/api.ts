@@ -22,7 +22,6 @@ import type {
   RecoveryKit,
   SearchRequest,
   SearchResult,
-  Settings,
   Strength,
   VersionView,
 } from './types';
@@ -83,7 +82,6 @@ export const api = {
     call<ItemSummary>('rotate_item', { id, value, reason }),
   importItems: (format: ImportFormat, contents: string) =>
     call<ImportReport>('import_items', { format, contents }),
-  updateSettings: (settings: Settings) => call<AppStatus>('update_settings', { settings }),
   touch: () => call<null>('touch'),
   pageReady: (pageMs: number) => call<null>('page_ready', { pageMs }),
   enableQuickUnlock: (password: string, days: number) =>
